@@ -1,0 +1,223 @@
+//! `site.yaml` → [`Config`]: typed, with unknown keys rejected and defaults
+//! that match the spec.
+
+use crate::content::yaml;
+use crate::diagnostics::{Location, Problem};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The site configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(deserialize_with = "yaml::text")]
+    pub title: String,
+    pub base_url: String,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    pub description: Option<String>,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    #[serde(default = "default_paginate")]
+    pub paginate: usize,
+    #[serde(default)]
+    pub permalinks: Permalinks,
+    #[serde(default)]
+    pub feeds: Feeds,
+    #[serde(default)]
+    pub highlight: Highlight,
+    #[serde(default)]
+    pub guidelines: Guidelines,
+    #[serde(default)]
+    pub markdown: MarkdownOptions,
+    /// Items per channel on the hub (home) page.
+    #[serde(default = "default_hub_items")]
+    pub hub_items: usize,
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// URL patterns per content kind; tokens `:year`, `:month`, `:day`, `:slug`, `:lang`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Permalinks {
+    pub article: String,
+    pub link: String,
+    pub page: String,
+}
+
+impl Default for Permalinks {
+    fn default() -> Self {
+        Permalinks {
+            article: "/:year/:month/:slug/".into(),
+            link: "/links/:slug/".into(),
+            page: "/:slug/".into(),
+        }
+    }
+}
+
+/// Feed settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Feeds {
+    pub formats: Vec<FeedFormat>,
+    pub limit: usize,
+    pub all: bool,
+}
+
+impl Default for Feeds {
+    fn default() -> Self {
+        Feeds { formats: vec![FeedFormat::Atom, FeedFormat::Json], limit: 50, all: false }
+    }
+}
+
+/// A feed format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedFormat {
+    Atom,
+    Json,
+}
+
+/// Syntax highlighting themes (syntect theme names).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Highlight {
+    pub theme: String,
+    pub dark_theme: Option<String>,
+}
+
+impl Default for Highlight {
+    fn default() -> Self {
+        Highlight { theme: "InspiredGitHub".into(), dark_theme: Some("base16-ocean.dark".into()) }
+    }
+}
+
+/// Guideline rules checked by `kurator check` (and `build`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Guidelines {
+    pub confidential_markers: Vec<String>,
+    pub banned_terms: Vec<BannedTerm>,
+    pub disclosure_required_for: Vec<String>,
+    pub max_quote_words: Option<usize>,
+    pub require_alt_text: bool,
+    /// Per-rule severity override: `error`, `warning` or `off`.
+    pub severity: BTreeMap<String, RuleSeverity>,
+}
+
+/// A term authors must not use, with the reason shown to them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BannedTerm {
+    pub term: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Configured severity of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleSeverity {
+    Error,
+    Warning,
+    Off,
+}
+
+/// Markdown options.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownOptions {
+    /// Trust raw HTML in markdown as is (default: sanitise it).
+    pub unsafe_html: bool,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_timezone() -> String {
+    "UTC".into()
+}
+fn default_paginate() -> usize {
+    20
+}
+fn default_hub_items() -> usize {
+    6
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "title", "base_url", "description", "language", "languages", "theme", "timezone", "paginate",
+    "permalinks", "feeds", "highlight", "guidelines", "markdown", "hub_items", "extra",
+];
+
+impl Config {
+    /// Parses and validates `site.yaml` text. `base_url_override` is `--base-url`.
+    pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, (Location, Problem)> {
+        const FILE: &str = "site.yaml";
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut cfg: Config = yaml::from_str(text, FILE, 1, KNOWN_KEYS)?;
+        let at = |key: &str| {
+            let (l, c) = yaml::locate_key(text, key).unwrap_or((1, 1));
+            Location::at(FILE, l, c)
+        };
+        if let Some(u) = base_url_override {
+            cfg.base_url = u.to_string();
+        }
+        cfg.base_url = cfg.base_url.trim_end_matches('/').to_string();
+        if !(cfg.base_url.starts_with("http://") || cfg.base_url.starts_with("https://")) {
+            return Err((at("base_url"), Problem::BadUrl { field: "base_url".into(), value: cfg.base_url }));
+        }
+        if jiff::tz::TimeZone::get(&cfg.timezone).is_err() {
+            return Err((at("timezone"), Problem::BadTimezone { name: cfg.timezone }));
+        }
+        if cfg.paginate == 0 {
+            return Err((at("paginate"), Problem::WrongType { message: "`paginate` must be at least 1".into() }));
+        }
+        if cfg.languages.is_empty() {
+            cfg.languages.push(cfg.language.clone());
+        }
+        Ok(cfg)
+    }
+
+    /// The site time zone (validated in [`Config::parse`]).
+    pub fn tz(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_spec() {
+        let c = Config::parse("title: T\nbase_url: https://x.example/\n", None).unwrap();
+        assert_eq!(c.base_url, "https://x.example");
+        assert_eq!(c.paginate, 20);
+        assert_eq!(c.permalinks.article, "/:year/:month/:slug/");
+        assert_eq!(c.feeds.limit, 50);
+        assert!(!c.feeds.all);
+    }
+
+    #[test]
+    fn unknown_key_suggests_closest() {
+        let (loc, p) = Config::parse("title: T\nbase_url: https://x\npaginte: 3\n", None).unwrap_err();
+        assert_eq!(loc.line, Some(3));
+        assert!(matches!(p, Problem::UnknownKey { suggestion: Some(ref s), .. } if s == "paginate"));
+    }
+
+    #[test]
+    fn bad_timezone_is_located() {
+        let (loc, p) = Config::parse("title: T\nbase_url: https://x\ntimezone: Mars/Olympus\n", None).unwrap_err();
+        assert_eq!(loc.line, Some(3));
+        assert!(matches!(p, Problem::BadTimezone { .. }));
+    }
+}

@@ -1,0 +1,95 @@
+//! Splits a source file into front matter and body, keeping line numbers so
+//! that positions reported later point into the real file.
+
+use crate::diagnostics::{Location, Problem};
+
+/// Source files larger than this are refused (bounded builds).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A source file split into its parts. CRLF is normalised to LF (which keeps
+/// line numbers) and a UTF-8 BOM is dropped.
+#[derive(Debug, Clone, Default)]
+pub struct Split {
+    /// The YAML between the `---` lines.
+    pub front_matter: String,
+    /// 1-based line of the file where the YAML starts.
+    pub fm_line: usize,
+    /// The markdown after the closing `---`.
+    pub body: String,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+/// Decodes raw bytes as UTF-8 text, reporting where it stops being valid.
+pub fn decode(bytes: Vec<u8>, file: &str) -> Result<String, (Location, Problem)> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err((Location::at(file, 1, 1), Problem::NotUtf8 { valid_up_to: 0 }));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = &e.as_bytes()[..valid];
+        let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
+        (Location::at(file, line, 1), Problem::NotUtf8 { valid_up_to: valid })
+    })
+}
+
+/// Splits `text` into front matter and body.
+pub fn split(text: &str, file: &str) -> Result<Split, (Location, Problem)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() };
+    if text.contains('\0') {
+        let before = &text[..text.find('\0').unwrap_or(0)];
+        let line = before.matches('\n').count() + 1;
+        return Err((Location::at(file, line, 1), Problem::Io { what: "file contains NUL bytes (is it binary?)".into() }));
+    }
+    let mut lines = text.split_inclusive('\n');
+    match lines.next() {
+        Some(first) if first.trim_end() == "---" => {}
+        _ => return Err((Location::at(file, 1, 1), Problem::NoFrontMatter)),
+    }
+    let mut offset = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    let fm_start = offset;
+    for (i, line) in lines.enumerate() {
+        if line.trim_end() == "---" {
+            let front_matter = text[fm_start..offset].to_string();
+            let body = text[offset + line.len()..].to_string();
+            return Ok(Split { front_matter, fm_line: 2, body, body_line: i + 3 });
+        }
+        offset += line.len();
+    }
+    Err((Location::at(file, 1, 1), Problem::UnclosedFrontMatter))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_keeps_line_numbers() {
+        let s = split("---\ntitle: a\n---\nHello\n", "a.md").unwrap();
+        assert_eq!(s.front_matter, "title: a\n");
+        assert_eq!(s.body, "Hello\n");
+        assert_eq!((s.fm_line, s.body_line), (2, 4));
+    }
+
+    #[test]
+    fn bom_and_crlf_work() {
+        let s = split("\u{feff}---\r\ntitle: a\r\n---\r\nHi\r\n", "a.md").unwrap();
+        assert_eq!(s.front_matter, "title: a\n");
+        assert_eq!(s.body, "Hi\n");
+    }
+
+    #[test]
+    fn missing_and_unclosed_front_matter() {
+        assert_eq!(split("Hello", "a.md").unwrap_err().1, Problem::NoFrontMatter);
+        assert_eq!(split("", "a.md").unwrap_err().1, Problem::NoFrontMatter);
+        assert_eq!(split("---\ntitle: a\n", "a.md").unwrap_err().1, Problem::UnclosedFrontMatter);
+    }
+
+    #[test]
+    fn invalid_utf8_and_utf16_are_reported() {
+        let e = decode(b"---\nt\xff".to_vec(), "a.md").unwrap_err();
+        assert_eq!(e.0.line, Some(2));
+        assert!(decode(vec![0xff, 0xfe, b'a', 0], "a.md").is_err());
+    }
+}

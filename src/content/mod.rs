@@ -1,0 +1,201 @@
+//! Parsing one source file into a plain content struct. Parsing never looks
+//! at other files: references between files are checked in `site::resolve`.
+
+pub mod date;
+pub mod front_matter;
+pub mod highlight;
+pub mod markdown;
+pub mod slug;
+pub mod yaml;
+
+mod schema;
+
+use crate::diagnostics::{Diagnostic, Location, Problem};
+use crate::discover::{Kind, SourceFile};
+use highlight::Highlighter;
+use jiff::Zoned;
+use markdown::{RenderOptions, Rendered};
+
+/// Where a parsed file came from, to locate problems found later.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// Path relative to the site root.
+    pub rel: String,
+    pub front_matter: String,
+    pub fm_line: usize,
+    pub body: String,
+    pub body_line: usize,
+}
+
+impl Origin {
+    /// The position of a front-matter key's value (or the opening `---`).
+    pub fn key(&self, key: &str) -> Location {
+        match yaml::locate_key(&self.front_matter, key) {
+            Some((l, c)) => Location::at(&self.rel, self.fm_line + l - 1, c),
+            None => Location::at(&self.rel, 1, 1),
+        }
+    }
+
+    /// The position of `needle` inside the value of `key`.
+    pub fn key_item(&self, key: &str, needle: &str) -> Location {
+        match yaml::locate_in_key(&self.front_matter, key, needle) {
+            Some((l, c)) => Location::at(&self.rel, self.fm_line + l - 1, c),
+            None => self.key(key),
+        }
+    }
+
+    /// The position of a byte offset in the markdown body.
+    pub fn body_offset(&self, offset: usize) -> Location {
+        let offset = offset.min(self.body.len());
+        let before = &self.body[..offset];
+        let line = before.matches('\n').count();
+        let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+        Location::at(&self.rel, self.body_line + line, col)
+    }
+}
+
+/// An employee author profile (`authors/<id>.md`).
+#[derive(Debug, Clone)]
+pub struct Author {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub department: Option<String>,
+    pub avatar: Option<String>,
+    /// (kind, url) pairs in a fixed order.
+    pub links: Vec<(String, String)>,
+    pub languages: Vec<String>,
+    pub active: bool,
+    pub bio: Rendered,
+    pub origin: Origin,
+}
+
+/// A topic channel (`channels/<id>.md`).
+#[derive(Debug, Clone)]
+pub struct Channel {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub curators: Vec<String>,
+    pub color: Option<String>,
+    pub order: i64,
+    pub language: Option<String>,
+    pub intro: Rendered,
+    pub origin: Origin,
+}
+
+/// Articles and curated links share almost everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemKind {
+    Article,
+    Link,
+}
+
+/// What only a curated link has: the outside source.
+#[derive(Debug, Clone)]
+pub struct LinkSource {
+    pub url: String,
+    pub source: String,
+    pub source_author: Option<String>,
+    pub quote: Option<String>,
+    pub via: Option<String>,
+}
+
+/// An article or a curated link.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub kind: ItemKind,
+    pub title: String,
+    pub date: Zoned,
+    pub updated: Option<Zoned>,
+    pub authors: Vec<String>,
+    pub channels: Vec<String>,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub lang: Option<String>,
+    pub draft: bool,
+    pub featured: bool,
+    pub slug: String,
+    pub aliases: Vec<String>,
+    pub in_reply_to: Option<String>,
+    pub discuss: Vec<(String, String)>,
+    pub disclosure: Option<String>,
+    pub translation_of: Option<String>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub link: Option<LinkSource>,
+    pub body: Rendered,
+    pub origin: Origin,
+}
+
+/// A standalone page (`pages/**/*.md`).
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub title: String,
+    pub slug: String,
+    pub lang: Option<String>,
+    pub menu: bool,
+    pub weight: i64,
+    pub body: Rendered,
+    pub origin: Origin,
+}
+
+/// One parsed file.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Author(Author),
+    Channel(Channel),
+    Item(Box<Item>),
+    Page(Page),
+}
+
+/// Site-wide settings the parser needs.
+pub struct ParseContext<'a> {
+    pub tz: &'a jiff::tz::TimeZone,
+    pub site_lang: &'a str,
+    pub unsafe_html: bool,
+    pub highlighter: &'a Highlighter,
+}
+
+/// Reads and parses one file. Returns the content (if usable) and every
+/// problem found in it.
+pub fn parse_file(kind: Kind, file: &SourceFile, cx: &ParseContext) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let text = match read(file) {
+        Ok(t) => t,
+        Err((loc, p)) => return (None, vec![Diagnostic::new(loc, p)]),
+    };
+    let split = match front_matter::split(&text, &file.rel) {
+        Ok(s) => s,
+        Err((loc, p)) => return (None, vec![Diagnostic::new(loc, p)]),
+    };
+    let origin = Origin {
+        rel: file.rel.clone(),
+        front_matter: split.front_matter,
+        fm_line: split.fm_line,
+        body: split.body,
+        body_line: split.body_line,
+    };
+    let parsed = schema::build(kind, origin, cx, &mut diags);
+    (parsed, diags)
+}
+
+fn read(file: &SourceFile) -> Result<String, (Location, Problem)> {
+    let io = |e: std::io::Error| (Location::file(&file.rel), Problem::Io { what: format!("cannot read file: {e}") });
+    let len = std::fs::metadata(&file.path).map_err(io)?.len();
+    if len > front_matter::MAX_FILE_BYTES {
+        return Err((Location::file(&file.rel), Problem::FileTooLarge { bytes: len, limit: front_matter::MAX_FILE_BYTES }));
+    }
+    let bytes = std::fs::read(&file.path).map_err(io)?;
+    front_matter::decode(bytes, &file.rel)
+}
+
+/// Renders a body and turns its problems into located diagnostics.
+fn render_body(origin: &Origin, lang: &str, cx: &ParseContext, diags: &mut Vec<Diagnostic>) -> Rendered {
+    let opts = RenderOptions { lang, unsafe_html: cx.unsafe_html, highlighter: cx.highlighter };
+    let mut r = markdown::render(&origin.body, &opts);
+    for (offset, p) in std::mem::take(&mut r.problems) {
+        diags.push(Diagnostic::new(origin.body_offset(offset), p));
+    }
+    r
+}

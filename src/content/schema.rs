@@ -1,0 +1,460 @@
+//! The front-matter schema of each kind of file, and the checks that need
+//! only the file itself (dates, URLs, colours, ids).
+
+use super::{date, render_body, slug, yaml, Author, Channel, Item, ItemKind, LinkSource, Origin, Page, ParseContext, Parsed};
+use crate::diagnostics::{Diagnostic, Location, Problem};
+use crate::discover::Kind;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorFm {
+    #[serde(deserialize_with = "yaml::text")]
+    name: String,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    role: Option<String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    department: Option<String>,
+    #[serde(default)]
+    avatar: Option<String>,
+    #[serde(default)]
+    links: AuthorLinks,
+    #[serde(default, deserialize_with = "yaml::text_list")]
+    languages: Vec<String>,
+    #[serde(default = "yes")]
+    active: bool,
+}
+const AUTHOR_KEYS: &[&str] = &["name", "role", "department", "avatar", "links", "languages", "active"];
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct AuthorLinks {
+    website: Option<String>,
+    linkedin: Option<String>,
+    xing: Option<String>,
+    mastodon: Option<String>,
+    github: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChannelFm {
+    #[serde(deserialize_with = "yaml::text")]
+    title: String,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    description: Option<String>,
+    #[serde(default, deserialize_with = "yaml::text_list")]
+    curators: Vec<String>,
+    #[serde(default)]
+    color: Option<String>,
+    #[serde(default)]
+    order: i64,
+    #[serde(default)]
+    language: Option<String>,
+}
+const CHANNEL_KEYS: &[&str] = &["title", "description", "curators", "color", "order", "language"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArticleFm {
+    #[serde(deserialize_with = "yaml::text")]
+    title: String,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    date: Option<String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    updated: Option<String>,
+    #[serde(default, deserialize_with = "yaml::text_list")]
+    authors: Vec<String>,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default, deserialize_with = "yaml::text_list")]
+    channels: Vec<String>,
+    #[serde(default, deserialize_with = "yaml::text_list")]
+    tags: Vec<String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    summary: Option<String>,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    featured: bool,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    slug: Option<String>,
+    #[serde(default, deserialize_with = "yaml::text_list")]
+    aliases: Vec<String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    in_reply_to: Option<String>,
+    #[serde(default)]
+    discuss: BTreeMap<String, String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    disclosure: Option<String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    translation_of: Option<String>,
+    #[serde(default)]
+    image: Option<String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    image_alt: Option<String>,
+}
+const ARTICLE_KEYS: &[&str] = &[
+    "title", "date", "updated", "authors", "author", "channels", "tags", "summary", "lang", "draft",
+    "featured", "slug", "aliases", "in_reply_to", "discuss", "disclosure", "translation_of", "image",
+    "image_alt",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkFm {
+    url: String,
+    #[serde(deserialize_with = "yaml::text")]
+    title: String,
+    #[serde(deserialize_with = "yaml::text")]
+    source: String,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    source_author: Option<String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    quote: Option<String>,
+    #[serde(default)]
+    curator: Option<String>,
+    #[serde(default, deserialize_with = "yaml::text_list")]
+    authors: Vec<String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    date: Option<String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    updated: Option<String>,
+    #[serde(default, deserialize_with = "yaml::text_list")]
+    channels: Vec<String>,
+    #[serde(default, deserialize_with = "yaml::text_list")]
+    tags: Vec<String>,
+    #[serde(default)]
+    via: Option<String>,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    summary: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    featured: bool,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    slug: Option<String>,
+    #[serde(default, deserialize_with = "yaml::text_list")]
+    aliases: Vec<String>,
+    #[serde(default)]
+    discuss: BTreeMap<String, String>,
+}
+const LINK_KEYS: &[&str] = &[
+    "url", "title", "source", "source_author", "quote", "curator", "authors", "date", "updated",
+    "channels", "tags", "via", "lang", "summary", "draft", "featured", "slug", "aliases", "discuss",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageFm {
+    #[serde(deserialize_with = "yaml::text")]
+    title: String,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    slug: Option<String>,
+    #[serde(default)]
+    lang: Option<String>,
+    #[serde(default)]
+    menu: bool,
+    #[serde(default)]
+    weight: i64,
+}
+const PAGE_KEYS: &[&str] = &["title", "slug", "lang", "menu", "weight"];
+
+fn yes() -> bool {
+    true
+}
+
+/// Deserialises and validates one file's front matter, renders its body.
+pub(super) fn build(kind: Kind, origin: Origin, cx: &ParseContext, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
+    let stem = file_stem(&origin.rel);
+    macro_rules! fm {
+        ($t:ty, $keys:expr) => {
+            match yaml::from_str::<$t>(&origin.front_matter, &origin.rel, origin.fm_line, $keys) {
+                Ok(fm) => fm,
+                Err((loc, p)) => {
+                    diags.push(Diagnostic::new(loc, p));
+                    return None;
+                }
+            }
+        };
+    }
+    let mut v = Validator { origin: &origin, diags };
+    match kind {
+        Kind::Author => {
+            let fm = fm!(AuthorFm, AUTHOR_KEYS);
+            v.id(&stem);
+            let avatar = fm.avatar.filter(|a| v.path_or_url("avatar", a));
+            let links: Vec<(String, String)> = [
+                ("website", fm.links.website),
+                ("linkedin", fm.links.linkedin),
+                ("xing", fm.links.xing),
+                ("mastodon", fm.links.mastodon),
+                ("github", fm.links.github),
+            ]
+            .into_iter()
+            .filter_map(|(k, u)| u.filter(|u| v.http_url("links", k, u)).map(|u| (k.to_string(), u)))
+            .collect();
+            let lang = fm.languages.first().map(String::as_str).unwrap_or(cx.site_lang);
+            let bio = render_body(&origin, lang, cx, v.diags);
+            Some(Parsed::Author(Author {
+                id: stem,
+                name: fm.name,
+                role: fm.role,
+                department: fm.department,
+                avatar,
+                links,
+                languages: fm.languages,
+                active: fm.active,
+                bio,
+                origin,
+            }))
+        }
+        Kind::Channel => {
+            let fm = fm!(ChannelFm, CHANNEL_KEYS);
+            v.id(&stem);
+            let color = fm.color.filter(|c| v.color(c));
+            let lang = fm.language.as_deref().unwrap_or(cx.site_lang);
+            let intro = render_body(&origin, lang, cx, v.diags);
+            Some(Parsed::Channel(Channel {
+                id: stem,
+                title: fm.title,
+                description: fm.description,
+                curators: fm.curators,
+                color,
+                order: fm.order,
+                language: fm.language,
+                intro,
+                origin,
+            }))
+        }
+        Kind::Article => {
+            let fm = fm!(ArticleFm, ARTICLE_KEYS);
+            let mut authors = fm.authors;
+            if let Some(a) = fm.author {
+                authors.insert(0, a);
+            }
+            let common = Common {
+                title: fm.title,
+                date: fm.date,
+                updated: fm.updated,
+                authors,
+                authors_key: "authors",
+                channels: fm.channels,
+                tags: fm.tags,
+                summary: fm.summary,
+                lang: fm.lang,
+                draft: fm.draft,
+                featured: fm.featured,
+                slug: fm.slug,
+                aliases: fm.aliases,
+                discuss: fm.discuss,
+            };
+            let image = fm.image.filter(|i| v.path_or_url("image", i));
+            let mut item = v.item(ItemKind::Article, common, &stem, cx)?;
+            item.in_reply_to = fm.in_reply_to;
+            item.disclosure = fm.disclosure;
+            item.translation_of = fm.translation_of;
+            item.image = image;
+            item.image_alt = fm.image_alt;
+            Some(Parsed::Item(Box::new(item)))
+        }
+        Kind::Link => {
+            let fm = fm!(LinkFm, LINK_KEYS);
+            let url_ok = v.http_url("url", "", &fm.url);
+            let via = fm.via.filter(|u| v.http_url("via", "", u));
+            let mut authors = fm.authors;
+            let authors_key = if let Some(c) = fm.curator {
+                authors.insert(0, c);
+                "curator"
+            } else {
+                "authors"
+            };
+            if authors.is_empty() {
+                v.diags.push(Diagnostic::new(Location::at(&origin.rel, 1, 1), Problem::MissingField { field: "curator" }));
+            }
+            let common = Common {
+                title: fm.title,
+                date: fm.date,
+                updated: fm.updated,
+                authors,
+                authors_key,
+                channels: fm.channels,
+                tags: fm.tags,
+                summary: fm.summary,
+                lang: fm.lang,
+                draft: fm.draft,
+                featured: fm.featured,
+                slug: fm.slug,
+                aliases: fm.aliases,
+                discuss: fm.discuss,
+            };
+            let mut item = v.item(ItemKind::Link, common, &stem, cx)?;
+            if !url_ok {
+                return None;
+            }
+            item.link = Some(LinkSource { url: fm.url, source: fm.source, source_author: fm.source_author, quote: fm.quote, via });
+            Some(Parsed::Item(Box::new(item)))
+        }
+        Kind::Page => {
+            let fm = fm!(PageFm, PAGE_KEYS);
+            let slug = v.slug(fm.slug.as_deref(), slug::split_date_prefix(&stem).1);
+            let lang = fm.lang.as_deref().unwrap_or(cx.site_lang);
+            let body = render_body(&origin, lang, cx, v.diags);
+            Some(Parsed::Page(Page { title: fm.title, slug, lang: fm.lang, menu: fm.menu, weight: fm.weight, body, origin }))
+        }
+    }
+}
+
+/// The fields articles and links share, before validation.
+struct Common {
+    title: String,
+    date: Option<String>,
+    updated: Option<String>,
+    authors: Vec<String>,
+    authors_key: &'static str,
+    channels: Vec<String>,
+    tags: Vec<String>,
+    summary: Option<String>,
+    lang: Option<String>,
+    draft: bool,
+    featured: bool,
+    slug: Option<String>,
+    aliases: Vec<String>,
+    discuss: BTreeMap<String, String>,
+}
+
+struct Validator<'a> {
+    origin: &'a Origin,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    fn push(&mut self, loc: Location, p: Problem) {
+        self.diags.push(Diagnostic::new(loc, p));
+    }
+
+    fn item(&mut self, kind: ItemKind, c: Common, stem: &str, cx: &ParseContext) -> Option<Item> {
+        let (file_date, rest) = slug::split_date_prefix(stem);
+        let date_text = c.date.clone().or(file_date.map(str::to_string));
+        let date = match date_text {
+            None => {
+                self.push(Location::at(&self.origin.rel, 1, 1), Problem::MissingField { field: "date" });
+                None
+            }
+            Some(t) => self.date("date", &t, c.date.is_some(), cx),
+        };
+        let updated = c.updated.as_deref().and_then(|t| self.date("updated", t, true, cx));
+        if c.channels.is_empty() {
+            self.push(Location::at(&self.origin.rel, 1, 1), Problem::MissingField { field: "channels" });
+        }
+        if c.authors.is_empty() && kind == ItemKind::Article {
+            self.push(Location::at(&self.origin.rel, 1, 1), Problem::MissingField { field: "authors" });
+        }
+        let discuss: Vec<(String, String)> =
+            c.discuss.into_iter().filter(|(k, u)| self.http_url("discuss", k, u)).collect();
+        let slug = self.slug(c.slug.as_deref(), rest);
+        let lang = c.lang.as_deref().unwrap_or(cx.site_lang).to_string();
+        let body = render_body(self.origin, &lang, cx, self.diags);
+        let date = date?;
+        let _ = c.authors_key;
+        Some(Item {
+            kind,
+            title: c.title,
+            date,
+            updated,
+            authors: c.authors,
+            channels: c.channels,
+            tags: c.tags.into_iter().filter(|t| !t.trim().is_empty()).collect(),
+            summary: c.summary,
+            lang: c.lang,
+            draft: c.draft,
+            featured: c.featured,
+            slug,
+            aliases: c.aliases,
+            in_reply_to: None,
+            discuss,
+            disclosure: None,
+            translation_of: None,
+            image: None,
+            image_alt: None,
+            link: None,
+            body,
+            origin: self.origin.clone(),
+        })
+    }
+
+    fn date(&mut self, key: &str, text: &str, from_fm: bool, cx: &ParseContext) -> Option<jiff::Zoned> {
+        match date::parse(text, cx.tz) {
+            Ok(z) => Some(z),
+            Err(reason) => {
+                let loc = if from_fm { self.origin.key(key) } else { Location::file(&self.origin.rel) };
+                self.push(loc, Problem::BadDate { value: text.to_string(), reason });
+                None
+            }
+        }
+    }
+
+    fn slug(&mut self, given: Option<&str>, from_file: &str) -> String {
+        match given {
+            Some(s) if slug::is_valid_id(s) => s.to_string(),
+            Some(s) => {
+                let loc = self.origin.key("slug");
+                self.push(loc, Problem::BadId { id: s.to_string(), expected: format!("try `{}`", slug::slugify(s)) });
+                slug::slugify(s)
+            }
+            None => {
+                let s = slug::slugify(from_file);
+                if s.is_empty() { "untitled".into() } else { s }
+            }
+        }
+    }
+
+    fn id(&mut self, stem: &str) {
+        if !slug::is_valid_id(stem) {
+            let suggestion = slug::slugify(stem);
+            self.push(
+                Location::file(&self.origin.rel),
+                Problem::BadId { id: stem.to_string(), expected: format!("rename the file to `{suggestion}.md`") },
+            );
+        }
+    }
+
+    fn http_url(&mut self, key: &str, sub: &str, url: &str) -> bool {
+        let ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() > 8 && !url.contains(char::is_whitespace);
+        if !ok {
+            let loc = if sub.is_empty() { self.origin.key(key) } else { self.origin.key_item(key, sub) };
+            let field = if sub.is_empty() { key.to_string() } else { format!("{key}.{sub}") };
+            self.push(loc, Problem::BadUrl { field, value: url.to_string() });
+        }
+        ok
+    }
+
+    fn path_or_url(&mut self, key: &str, value: &str) -> bool {
+        if super::markdown::is_unsafe_url(value) {
+            let loc = self.origin.key(key);
+            self.push(loc, Problem::UnsafeUrl { value: value.to_string() });
+            return false;
+        }
+        true
+    }
+
+    fn color(&mut self, c: &str) -> bool {
+        let hex = c.strip_prefix('#').unwrap_or("");
+        let ok = matches!(hex.len(), 3 | 6) && hex.chars().all(|ch| ch.is_ascii_hexdigit());
+        if !ok {
+            let loc = self.origin.key("color");
+            self.push(loc, Problem::BadColor { value: c.to_string() });
+        }
+        ok
+    }
+}
+
+fn file_stem(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.strip_suffix(".md").unwrap_or(name).to_string()
+}

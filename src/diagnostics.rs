@@ -1,0 +1,297 @@
+//! The one error model: every problem kurator finds in a site becomes a
+//! [`Diagnostic`] with a stable code, a position and a hint, and is turned
+//! into text only by the printers at the bottom of this file.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A position in a source file; line and column are 1-based, column in chars.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    /// Path relative to the site root, with `/` separators.
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl Location {
+    /// A location for a whole file (no line known).
+    pub fn file(file: impl Into<String>) -> Self {
+        Location { file: file.into(), line: None, column: None }
+    }
+
+    /// A location at `line:column` of `file`.
+    pub fn at(file: impl Into<String>, line: usize, column: usize) -> Self {
+        Location { file: file.into(), line: Some(line), column: Some(column) }
+    }
+}
+
+/// Everything that can be wrong with a site, with the data each case needs.
+/// `code`, `message` and `hint` are derived here and nowhere else.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    Io { what: String },
+    MissingSiteYaml,
+    FileTooLarge { bytes: u64, limit: u64 },
+    NotUtf8 { valid_up_to: usize },
+    NoFrontMatter,
+    UnclosedFrontMatter,
+    FrontMatterNotMapping,
+    Yaml { message: String },
+    UnknownKey { key: String, suggestion: Option<String>, known: Vec<&'static str> },
+    MissingField { field: &'static str },
+    WrongType { message: String },
+    BadDate { value: String, reason: String },
+    BadUrl { field: String, value: String },
+    UnsafeUrl { value: String },
+    BadColor { value: String },
+    BadTimezone { name: String },
+    BadId { id: String, expected: String },
+    UnknownReference { kind: &'static str, id: String, known: Vec<String> },
+    MissingTarget { field: &'static str, target: String },
+    AmbiguousTarget { field: &'static str, target: String, candidates: Vec<String> },
+    DuplicatePath { path: String, other: String },
+    DuplicateSlug { slug: String, other: String },
+    Template { name: String, message: String },
+    MissingTranslation { lang: String },
+    HighlightFallback { lang: String, reason: String },
+    SymlinkSkipped,
+}
+
+impl Problem {
+    /// A stable, kebab-case identifier for tools and docs.
+    pub fn code(&self) -> &'static str {
+        use Problem::*;
+        match self {
+            Io { .. } => "io",
+            MissingSiteYaml => "missing-site-yaml",
+            FileTooLarge { .. } => "file-too-large",
+            NotUtf8 { .. } => "not-utf8",
+            NoFrontMatter => "no-front-matter",
+            UnclosedFrontMatter => "unclosed-front-matter",
+            FrontMatterNotMapping => "front-matter-not-mapping",
+            Yaml { .. } => "yaml-syntax",
+            UnknownKey { .. } => "unknown-key",
+            MissingField { .. } => "missing-field",
+            WrongType { .. } => "wrong-type",
+            BadDate { .. } => "bad-date",
+            BadUrl { .. } => "bad-url",
+            UnsafeUrl { .. } => "unsafe-url",
+            BadColor { .. } => "bad-color",
+            BadTimezone { .. } => "bad-timezone",
+            BadId { .. } => "bad-id",
+            UnknownReference { kind, .. } => match *kind {
+                "author" => "unknown-author",
+                "channel" => "unknown-channel",
+                "curator" => "unknown-curator",
+                _ => "unknown-reference",
+            },
+            MissingTarget { field, .. } => match *field {
+                "in_reply_to" => "missing-reply-target",
+                _ => "missing-translation-target",
+            },
+            AmbiguousTarget { .. } => "ambiguous-target",
+            DuplicatePath { .. } => "duplicate-path",
+            DuplicateSlug { .. } => "duplicate-slug",
+            Template { .. } => "template",
+            MissingTranslation { .. } => "missing-ui-language",
+            HighlightFallback { .. } => "highlight-fallback",
+            SymlinkSkipped => "symlink-skipped",
+        }
+    }
+
+    /// Whether this problem stops a build.
+    pub fn severity(&self) -> Severity {
+        use Problem::*;
+        match self {
+            DuplicateSlug { .. }
+            | MissingTranslation { .. }
+            | HighlightFallback { .. }
+            | SymlinkSkipped
+            | UnsafeUrl { .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// What is wrong, in one sentence.
+    pub fn message(&self) -> String {
+        use Problem::*;
+        match self {
+            Io { what } => what.clone(),
+            MissingSiteYaml => "no site.yaml found in the site folder".into(),
+            FileTooLarge { bytes, limit } => {
+                format!("file is {bytes} bytes, more than the limit of {limit} bytes")
+            }
+            NotUtf8 { valid_up_to } => {
+                format!("file is not valid UTF-8 (first bad byte at offset {valid_up_to})")
+            }
+            NoFrontMatter => "file does not start with front matter (`---`)".into(),
+            UnclosedFrontMatter => "front matter is not closed by a `---` line".into(),
+            FrontMatterNotMapping => "front matter must be a mapping of `key: value` lines".into(),
+            Yaml { message } => format!("invalid YAML: {message}"),
+            UnknownKey { key, .. } => format!("unknown key `{key}`"),
+            MissingField { field } => format!("missing required field `{field}`"),
+            WrongType { message } => message.clone(),
+            BadDate { value, reason } => format!("invalid date `{value}`: {reason}"),
+            BadUrl { field, value } => {
+                format!("`{field}` must be an absolute http(s) URL, found `{value}`")
+            }
+            UnsafeUrl { value } => format!("refused unsafe URL `{value}`"),
+            BadColor { value } => format!("`{value}` is not a hex colour"),
+            BadTimezone { name } => format!("unknown time zone `{name}`"),
+            BadId { id, expected } => format!("`{id}` is not a valid id ({expected})"),
+            UnknownReference { kind, id, .. } => format!("unknown {kind} id `{id}`"),
+            MissingTarget { field, target } => format!("`{field}` points to `{target}`, which does not exist"),
+            AmbiguousTarget { field, target, .. } => {
+                format!("`{field}: {target}` matches more than one item")
+            }
+            DuplicatePath { path, other } => {
+                format!("output path `{path}` is also produced by `{other}`")
+            }
+            DuplicateSlug { slug, other } => format!("slug `{slug}` is also used by `{other}`"),
+            Template { name, message } => format!("template `{name}`: {message}"),
+            MissingTranslation { lang } => {
+                format!("the theme has no UI strings for language `{lang}`; English is used")
+            }
+            HighlightFallback { lang, reason } => {
+                format!("code block in `{lang}` shown without highlighting: {reason}")
+            }
+            SymlinkSkipped => "symbolic link skipped: kurator does not follow links".into(),
+        }
+    }
+
+    /// How to fix it, when there is something useful to say.
+    pub fn hint(&self) -> Option<String> {
+        use Problem::*;
+        match self {
+            MissingSiteYaml => Some("run `kurator new site DIR` to start a site, or pass the site folder".into()),
+            FileTooLarge { .. } => Some("split the file; very large inputs are refused to keep builds bounded".into()),
+            NotUtf8 { .. } => Some("save the file as UTF-8".into()),
+            NoFrontMatter => Some("start the file with a line `---`, the YAML fields, and another `---`".into()),
+            UnclosedFrontMatter => Some("add a line with only `---` after the last front-matter field".into()),
+            FrontMatterNotMapping => Some("write fields as `key: value`, e.g. `title: My post`".into()),
+            UnknownKey { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
+            UnknownKey { known, .. } => Some(format!("known keys: {}", known.join(", "))),
+            MissingField { field } => Some(format!("add `{field}: …` to the front matter")),
+            BadDate { .. } => Some("use YYYY-MM-DD or an RFC 3339 date-time like 2024-05-01T09:30:00+02:00".into()),
+            BadUrl { .. } => Some("write the full address, starting with https://".into()),
+            UnsafeUrl { .. } => Some("javascript:, vbscript: and data: URLs are never allowed in content".into()),
+            BadColor { .. } => Some("write a colour like \"#0f62fe\" (quoted, because # starts a YAML comment)".into()),
+            BadTimezone { .. } => Some("use an IANA name such as Europe/Berlin or UTC".into()),
+            BadId { .. } => Some("use lowercase letters a-z, digits and hyphens".into()),
+            UnknownReference { known, .. } if known.is_empty() => Some("no ids of this kind exist yet".into()),
+            UnknownReference { id, known, .. } => Some(match closest(id, known.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`? known: {}", known.join(", ")),
+                None => format!("known: {}", known.join(", ")),
+            }),
+            MissingTarget { .. } => Some("use the slug, the permalink or the file path of an existing item".into()),
+            AmbiguousTarget { candidates, .. } => Some(format!("use a file path instead: {}", candidates.join(", "))),
+            DuplicatePath { .. } => Some("give one of the items a different `slug` (case-only differences clash on many file systems)".into()),
+            DuplicateSlug { .. } => Some("set `slug:` in one of them so references stay unambiguous".into()),
+            _ => None,
+        }
+    }
+}
+
+/// The closest candidate to `word` by optimal string alignment distance, if
+/// close enough to be a plausible typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::osa_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// One finding, ready to print.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: String,
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// Turns a located problem into a diagnostic with its default severity.
+    pub fn new(loc: Location, problem: Problem) -> Self {
+        Diagnostic {
+            severity: problem.severity(),
+            code: problem.code().to_string(),
+            message: problem.message(),
+            hint: problem.hint(),
+            file: loc.file,
+            line: loc.line,
+            column: loc.column,
+        }
+    }
+
+    /// Whether this diagnostic stops the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, ": {sev}[{}]: {}", self.code, self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, "\n  help: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts findings by file, line and column, and drops exact duplicates.
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.code, &a.message).cmp(&(&b.file, b.line, b.column, &b.code, &b.message))
+    });
+    diags.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_finds_transposed_key() {
+        assert_eq!(closest("titel", ["title", "tags", "date"]), Some("title"));
+        assert_eq!(closest("zzzzzz", ["title", "tags"]), None);
+    }
+
+    #[test]
+    fn display_has_position_code_and_hint() {
+        let d = Diagnostic::new(
+            Location::at("articles/a.md", 3, 1),
+            Problem::UnknownKey { key: "titel".into(), suggestion: Some("title".into()), known: vec![] },
+        );
+        let s = d.to_string();
+        assert!(s.starts_with("articles/a.md:3:1: error[unknown-key]: unknown key `titel`"), "{s}");
+        assert!(s.contains("did you mean `title`?"));
+    }
+}
