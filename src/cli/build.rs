@@ -1,0 +1,83 @@
+//! `kurator build`.
+
+use super::{print_human, SiteArgs};
+use crate::{build, BuildError, BuildOptions, LoadOptions};
+use std::path::PathBuf;
+
+/// Arguments of `kurator build`.
+#[derive(clap::Args, Debug)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Output folder.
+    #[arg(short, long, default_value = "public")]
+    output: PathBuf,
+    /// Include future-dated items.
+    #[arg(long)]
+    future: bool,
+    /// Override `base_url` from site.yaml.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Number of threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Replace an output folder kurator did not write.
+    #[arg(long)]
+    force: bool,
+    /// Print how long each stage took.
+    #[arg(long)]
+    timings: bool,
+}
+
+pub fn run(a: BuildArgs) -> i32 {
+    let site_dir = crate::site_dir(a.site.site.as_deref());
+    // A relative -o is relative to the current folder, like every other tool.
+    let opts = BuildOptions {
+        load: LoadOptions { site_dir, drafts: a.site.drafts, future: a.future, base_url: a.base_url, exclude: Vec::new() },
+        output: a.output.clone(),
+        force: a.force,
+    };
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(a.jobs.unwrap_or(0)).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot start worker threads: {e}");
+            return 2;
+        }
+    };
+    match pool.install(|| build(&opts)) {
+        Ok(report) => {
+            print_human(&report.diagnostics);
+            let secs = report.elapsed.as_secs_f64();
+            eprintln!(
+                "Built {} pages and {} feeds ({} files) into {} in {:.2} s ({:.0} pages/s)",
+                report.pages,
+                report.feeds,
+                report.files,
+                a.output.display(),
+                secs,
+                report.pages as f64 / secs.max(1e-6)
+            );
+            if a.timings {
+                let t = &report.timings;
+                eprintln!(
+                    "timings: parse {:.3} s, resolve {:.3} s, render+write {:.3} s, swap {:.3} s",
+                    t.parse.as_secs_f64(),
+                    t.resolve.as_secs_f64(),
+                    t.render_write.as_secs_f64(),
+                    t.swap.as_secs_f64()
+                );
+            }
+            0
+        }
+        Err(BuildError::Content(diags)) => {
+            print_human(&diags);
+            let n = diags.iter().filter(|d| d.is_error()).count();
+            eprintln!("error: build failed with {n} error(s); the output folder was left unchanged");
+            1
+        }
+        Err(BuildError::Output(e)) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! The command line: one file per subcommand.
+
+mod build;
+mod check;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// kurator — a static-site generator for corporate dialogue blogs and curation hubs.
+#[derive(Parser, Debug)]
+#[command(name = "kurator", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Build the site into an output folder (all or nothing).
+    Build(build::BuildArgs),
+    /// Run every validation and the guideline rules without writing output.
+    Check(check::CheckArgs),
+}
+
+/// Entry point used by `main`: returns the process exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Build(a) => build::run(a),
+        Command::Check(a) => check::run(a),
+    }
+}
+
+/// Options shared by commands that read a site.
+#[derive(clap::Args, Debug, Clone)]
+pub struct SiteArgs {
+    /// The site folder (contains site.yaml).
+    #[arg(value_name = "SITE")]
+    pub site: Option<PathBuf>,
+    /// Include drafts.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// Prints diagnostics for humans on stderr.
+pub fn print_human(diags: &[kurator_diag::Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}
+
+use crate::diagnostics as kurator_diag;

@@ -1,0 +1,163 @@
+//! The output folder: safety rules, a staging folder beside it, parallel
+//! writes, and the swap that makes a build all-or-nothing. This is the only
+//! module that creates or deletes files.
+
+use crate::render::{Body, Output};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Marker file proving kurator wrote a folder (so it may replace it).
+pub const MARKER: &str = ".kurator-output";
+
+/// Why an output folder was refused.
+#[derive(Debug)]
+pub enum OutputError {
+    IsSite,
+    ContainsSite,
+    NotOurs(PathBuf),
+    NotADirectory(PathBuf),
+    Io(PathBuf, io::Error),
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::IsSite => write!(f, "the output folder is the site folder itself; choose another with -o"),
+            OutputError::ContainsSite => write!(f, "the output folder contains the site folder; choose a folder inside or beside the site with -o"),
+            OutputError::NotOurs(p) => write!(
+                f,
+                "{} is not empty and was not written by kurator; refusing to replace it (use --force if you are sure)",
+                p.display()
+            ),
+            OutputError::NotADirectory(p) => write!(f, "{} exists and is not a folder", p.display()),
+            OutputError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+/// Resolves `.`/`..` and symlinks of the existing part of a path, so that
+/// `-o ..` or a symlinked output compares correctly with the site folder.
+pub fn absolute(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = fs::canonicalize(&existing).unwrap_or(existing);
+    for part in rest.into_iter().rev() {
+        if part == ".." {
+            out.pop();
+        } else if part != "." {
+            out.push(part);
+        }
+    }
+    out
+}
+
+/// Checks the rules of SPEC section 7 for an output folder.
+pub fn check_target(site: &Path, out: &Path, force: bool) -> Result<(), OutputError> {
+    let site = absolute(site);
+    let out = absolute(out);
+    if out == site {
+        return Err(OutputError::IsSite);
+    }
+    if site.starts_with(&out) {
+        return Err(OutputError::ContainsSite);
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            return Err(OutputError::NotADirectory(out));
+        }
+        let empty = fs::read_dir(&out).map_err(|e| OutputError::Io(out.clone(), e))?.next().is_none();
+        if !empty && !out.join(MARKER).exists() && !force {
+            return Err(OutputError::NotOurs(out));
+        }
+    }
+    Ok(())
+}
+
+/// A staging folder beside the output, replaced into place by [`Staging::commit`].
+pub struct Staging {
+    pub dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates `.<name>.kurator-staging-<pid>` beside `target`.
+    pub fn create(target: &Path) -> Result<Staging, OutputError> {
+        let target = absolute(target);
+        let parent = target.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+        fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
+        let dir = parent.join(format!(".{name}.kurator-staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
+        }
+        fs::create_dir(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
+        Ok(Staging { dir, target, committed: false })
+    }
+
+    /// Writes one output file into the staging folder.
+    pub fn write(&self, out: &Output) -> io::Result<()> {
+        let rel = Path::new(&out.path);
+        // Paths come from kurator's own URL rules, but check anyway: nothing
+        // may land outside the staging folder.
+        if rel.is_absolute() || rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe output path {}", out.path)));
+        }
+        let dest = self.dir.join(rel);
+        if let Some(p) = dest.parent() {
+            fs::create_dir_all(p)?;
+        }
+        match &out.body {
+            Body::Bytes(b) => fs::write(&dest, b),
+            Body::Embedded(b) => fs::write(&dest, b),
+            Body::Copy(src) => fs::copy(src, &dest).map(|_| ()),
+        }
+    }
+
+    /// Swaps the staging folder into place: the old output is moved aside,
+    /// the new one renamed in, the old one deleted.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        fs::write(self.dir.join(MARKER), b"written by kurator; this folder is replaced on every build\n")
+            .map_err(|e| OutputError::Io(self.dir.clone(), e))?;
+        let old = self.dir.with_file_name(format!(
+            ".{}.kurator-old-{}",
+            self.target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+            std::process::id()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            fs::rename(&self.target, &old).map_err(|e| OutputError::Io(self.target.clone(), e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.target) {
+            if had_old {
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(OutputError::Io(self.target.clone(), e));
+        }
+        self.committed = true;
+        if had_old {
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    /// A failed or abandoned build leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}

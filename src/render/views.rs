@@ -1,0 +1,210 @@
+//! Builds the template context structs from the resolved site. Pure
+//! functions of the model: rendering never mutates the site.
+
+use super::context::*;
+use super::theme::Theme;
+use crate::config::FeedFormat;
+use crate::content::date;
+use crate::content::markdown::{plain_summary, reading_time};
+use crate::content::ItemKind;
+use crate::site::Site;
+
+/// Pre-computed views shared by all pages of a build.
+pub struct Views<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    /// One card per item, index-aligned with `site.items`.
+    pub cards: Vec<ItemCard>,
+    pub authors: Vec<AuthorRef>,
+    pub channels: Vec<ChannelRef>,
+    pub tags: Vec<TagRef>,
+}
+
+impl<'a> Views<'a> {
+    /// Computes the cards and references once.
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        let authors = site
+            .authors
+            .iter()
+            .map(|a| AuthorRef {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                url: format!("/authors/{}/", a.id),
+                role: a.role.clone(),
+                avatar: a.avatar.clone(),
+                active: a.active,
+            })
+            .collect();
+        let channels = site
+            .channels
+            .iter()
+            .map(|c| ChannelRef { id: c.id.clone(), title: c.title.clone(), url: format!("/channels/{}/", c.id), color: c.color.clone() })
+            .collect();
+        let tags = site
+            .tags
+            .iter()
+            .map(|t| TagRef { name: t.name.clone(), slug: t.slug.clone(), url: format!("/tags/{}/", t.slug) })
+            .collect();
+        let mut v = Views { site, theme, cards: Vec::new(), authors, channels, tags };
+        v.cards = (0..site.items.len()).map(|i| v.build_card(i)).collect();
+        v
+    }
+
+    fn build_card(&self, i: usize) -> ItemCard {
+        let it = &self.site.items[i];
+        let l = &self.site.links[i];
+        let s = self.theme.strings_for(&l.lang);
+        let minutes = reading_time(it.body.word_count);
+        let summary_html = match (&it.summary, &it.body.summary_html) {
+            (Some(text), _) => plain_summary(text),
+            (None, Some(html)) => html.clone(),
+            (None, None) => String::new(),
+        };
+        ItemCard {
+            kind: match it.kind {
+                ItemKind::Article => "article",
+                ItemKind::Link => "link",
+            },
+            title: it.title.clone(),
+            url: l.url.clone(),
+            date: date::rfc3339(&it.date),
+            date_display: date::display(&it.date, &s.date_format, &s.months),
+            lang: l.lang.clone(),
+            summary_html,
+            authors: l.authors.iter().map(|&a| self.authors[a].clone()).collect(),
+            channels: l.channels.iter().map(|&c| self.channels[c].clone()).collect(),
+            tags: l.tags.iter().map(|&t| self.tags[t].clone()).collect(),
+            reading_time: minutes,
+            reading_time_display: s.reading_time.replace("{n}", &minutes.to_string()),
+            featured: it.featured,
+            source: it.link.as_ref().map(|src| SourceRef {
+                url: src.url.clone(),
+                name: src.source.clone(),
+                author: src.source_author.clone(),
+                domain: domain_of(&src.url),
+            }),
+        }
+    }
+
+    /// The full view of one article or link page.
+    pub fn item_page(&self, i: usize) -> ItemPage {
+        let it = &self.site.items[i];
+        let l = &self.site.links[i];
+        let s = self.theme.strings_for(&l.lang);
+        let card = |j: usize| self.cards[j].clone();
+        ItemPage {
+            card: card(i),
+            content_html: it.body.html.clone(),
+            updated: it.updated.as_ref().map(date::rfc3339),
+            updated_display: it.updated.as_ref().map(|u| date::display(u, &s.date_format, &s.months)),
+            word_count: it.body.word_count,
+            disclosure: it.disclosure.clone(),
+            discuss: it.discuss.iter().map(|(k, u)| NamedLink { name: k.clone(), label: label_of(k), url: u.clone() }).collect(),
+            image: it.image.clone(),
+            image_alt: it.image_alt.clone(),
+            parent: l.parent.map(card),
+            replies: l.replies.iter().map(|&j| card(j)).collect(),
+            translations: l
+                .translations
+                .iter()
+                .map(|&j| Translation { lang: self.site.links[j].lang.clone(), title: self.site.items[j].title.clone(), url: self.site.links[j].url.clone() })
+                .collect(),
+            related: l.related.iter().map(|&j| card(j)).collect(),
+            prev: l.prev.map(card),
+            next: l.next.map(card),
+            quote: it.link.as_ref().and_then(|s| s.quote.clone()),
+            via: it.link.as_ref().and_then(|s| s.via.clone()),
+        }
+    }
+
+    /// A channel with curators, counts and feeds.
+    pub fn channel_summary(&self, c: usize, with_intro: bool) -> ChannelSummary {
+        let ch = &self.site.channels[c];
+        let ids: rustc_hash::FxHashMap<&str, usize> =
+            self.site.authors.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        ChannelSummary {
+            channel: self.channels[c].clone(),
+            description: ch.description.clone(),
+            curators: ch.curators.iter().filter_map(|id| ids.get(id.as_str())).map(|&a| self.authors[a].clone()).collect(),
+            count: self.site.channel_items[c].len(),
+            content_html: if with_intro { ch.intro.html.clone() } else { String::new() },
+            feeds: self.feeds(&format!("/channels/{}/", ch.id), &ch.title),
+        }
+    }
+
+    /// An author with counts, bio and links.
+    pub fn author_summary(&self, a: usize) -> AuthorSummary {
+        let au = &self.site.authors[a];
+        let items = &self.site.author_items[a];
+        let link_count = items.iter().filter(|&&i| self.site.items[i].kind == ItemKind::Link).count();
+        AuthorSummary {
+            author: self.authors[a].clone(),
+            department: au.department.clone(),
+            article_count: items.len() - link_count,
+            link_count,
+            bio_html: au.bio.html.clone(),
+            links: au.links.iter().map(|(k, u)| NamedLink { name: k.clone(), label: label_of(k), url: u.clone() }).collect(),
+            languages: au.languages.clone(),
+            feeds: self.feeds(&format!("/authors/{}/", au.id), &au.name),
+        }
+    }
+
+    /// A tag with its count and cloud weight.
+    pub fn tag_summary(&self, t: usize) -> TagSummary {
+        let count = self.site.tags[t].items.len();
+        let max = self.site.tags.iter().map(|t| t.items.len()).max().unwrap_or(1).max(1);
+        // Logarithmic buckets: a Zipf-shaped tag list still uses all five weights.
+        let weight = 1 + ((count as f64).ln() / (max as f64).ln().max(1e-9) * 4.0).round().clamp(0.0, 4.0) as u8;
+        TagSummary { tag: self.tags[t].clone(), count, weight }
+    }
+
+    /// The feeds written for a list at `base` (e.g. `/channels/x/`).
+    pub fn feeds(&self, base: &str, title: &str) -> Vec<FeedLink> {
+        self.site
+            .config
+            .feeds
+            .formats
+            .iter()
+            .map(|f| match f {
+                FeedFormat::Atom => FeedLink { title: format!("{title} (Atom)"), url: format!("{base}atom.xml"), mime: "application/atom+xml" },
+                FeedFormat::Json => FeedLink { title: format!("{title} (JSON Feed)"), url: format!("{base}feed.json"), mime: "application/feed+json" },
+            })
+            .collect()
+    }
+}
+
+/// Host of a URL without `www.`, for "recommended from outside (domain)".
+pub fn domain_of(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.split(':').next().unwrap_or(host);
+    host.strip_prefix("www.").unwrap_or(host).to_lowercase()
+}
+
+fn label_of(key: &str) -> String {
+    match key {
+        "linkedin" => "LinkedIn".into(),
+        "xing" => "XING".into(),
+        "mastodon" => "Mastodon".into(),
+        "github" => "GitHub".into(),
+        "website" => "Website".into(),
+        "bluesky" => "Bluesky".into(),
+        "twitter" | "x" => "X".into(),
+        other => {
+            let mut c = other.chars();
+            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_strips_www_port_and_path() {
+        assert_eq!(domain_of("https://www.PR-Blogger.de:443/x?y"), "pr-blogger.de");
+        assert_eq!(domain_of("http://a.example"), "a.example");
+    }
+}
