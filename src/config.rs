@@ -181,6 +181,14 @@ impl Config {
         if cfg.paginate == 0 {
             return Err((at("paginate"), Problem::WrongType { message: "`paginate` must be at least 1".into() }));
         }
+        for rule in cfg.guidelines.severity.keys() {
+            if !crate::check::RULES.iter().any(|(code, _)| code == rule) {
+                let known: Vec<&'static str> = crate::check::RULES.iter().map(|(c, _)| *c).collect();
+                let suggestion = crate::diagnostics::closest(rule, known.iter().copied()).map(str::to_string);
+                let (l, c) = yaml::locate_in_key(text, "guidelines", rule).unwrap_or((1, 1));
+                return Err((Location::at(FILE, l, c), Problem::UnknownKey { key: rule.clone(), suggestion, known }));
+            }
+        }
         if cfg.languages.is_empty() {
             cfg.languages.push(cfg.language.clone());
         }

@@ -295,3 +295,145 @@ mod tests {
         assert!(s.contains("did you mean `title`?"));
     }
 }
+
+/// Output formats of `kurator check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+/// Prints diagnostics in one format. `source` returns a file's text for the
+/// caret view of the human format; `color` enables ANSI colours.
+pub fn print(
+    diags: &[Diagnostic],
+    format: Format,
+    color: bool,
+    source: &dyn Fn(&str) -> Option<String>,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => {
+            let mut cache: rustc_hash::FxHashMap<String, Option<String>> = Default::default();
+            for d in diags {
+                let text = cache.entry(d.file.clone()).or_insert_with(|| source(&d.file));
+                human(d, text.as_deref(), color, w)?;
+            }
+            Ok(())
+        }
+        Format::Json => {
+            for d in diags {
+                serde_json::to_writer(&mut *w, d)?;
+                writeln!(w)?;
+            }
+            Ok(())
+        }
+        Format::Github => {
+            for d in diags {
+                writeln!(w, "{}", github(d))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn human(d: &Diagnostic, text: Option<&str>, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
+    let (sev, sev_color) = match d.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+    };
+    let mut pos = d.file.clone();
+    if let Some(l) = d.line {
+        pos.push_str(&format!(":{l}"));
+        if let Some(c) = d.column {
+            pos.push_str(&format!(":{c}"));
+        }
+    }
+    writeln!(w, "{}: {}: {}", paint("1", &pos), paint(sev_color, &format!("{sev}[{}]", d.code)), d.message)?;
+    if let (Some(line), Some(text)) = (d.line, text) {
+        if let Some(src) = text.lines().nth(line - 1) {
+            let gutter = line.to_string();
+            let pad = " ".repeat(gutter.len());
+            writeln!(w, "{} |", paint("1;34", &pad))?;
+            writeln!(w, "{} | {}", paint("1;34", &gutter), src.trim_end_matches('\r'))?;
+            let col = d.column.unwrap_or(1).max(1);
+            // Tabs keep their width so the caret lines up.
+            let lead: String = src.chars().take(col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            writeln!(w, "{} | {}{}", paint("1;34", &pad), lead, paint(sev_color, "^"))?;
+        }
+    }
+    if let Some(h) = &d.hint {
+        writeln!(w, "  {}: {h}", paint("1;36", "help"))?;
+    }
+    Ok(())
+}
+
+/// One GitHub Actions workflow command; `%`, CR, LF and (in properties) `:`
+/// and `,` are escaped as the runner requires.
+fn github(d: &Diagnostic) -> String {
+    let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut props = vec![format!("file={}", prop(&d.file))];
+    if let Some(l) = d.line {
+        props.push(format!("line={l}"));
+    }
+    if let Some(c) = d.column {
+        props.push(format!("col={c}"));
+    }
+    props.push(format!("title={}", prop(&format!("kurator {}", d.code))));
+    let mut msg = d.message.clone();
+    if let Some(h) = &d.hint {
+        msg.push_str(&format!("\nhelp: {h}"));
+    }
+    format!("::{level} {}::{}", props.join(","), data(&msg))
+}
+
+#[cfg(test)]
+mod printer_tests {
+    use super::*;
+
+    fn sample() -> Diagnostic {
+        Diagnostic::new(
+            Location::at("articles/a.md", 2, 3),
+            Problem::UnknownReference { kind: "author", id: "bob".into(), known: vec!["anna".into()] },
+        )
+    }
+
+    fn render(format: Format) -> String {
+        let mut out = Vec::new();
+        let src = |_: &str| Some("---\nauthor: bob\n---\n".to_string());
+        print(&[sample()], format, false, &src, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn human_has_caret_under_the_column() {
+        let s = render(Format::Human);
+        assert!(s.starts_with("articles/a.md:2:3: error[unknown-author]: unknown author id `bob`\n"), "{s}");
+        assert!(s.contains("2 | author: bob\n  |   ^\n"), "{s}");
+        assert!(s.contains("help: known: anna"));
+    }
+
+    #[test]
+    fn json_is_one_object_per_line() {
+        let s = render(Format::Json);
+        let v: serde_json::Value = serde_json::from_str(s.trim()).unwrap();
+        assert_eq!(v["severity"], "error");
+        assert_eq!(v["code"], "unknown-author");
+        assert_eq!(v["line"], 2);
+        assert_eq!(v["column"], 3);
+        assert_eq!(v["file"], "articles/a.md");
+    }
+
+    #[test]
+    fn github_annotation_escapes_properties() {
+        let s = render(Format::Github);
+        assert!(s.starts_with("::error file=articles/a.md,line=2,col=3,title=kurator unknown-author::unknown author id `bob`%0Ahelp: known: anna"), "{s}");
+    }
+}

@@ -4,6 +4,7 @@
 //! [`discover`] → [`content`] (parse) → [`site`] (resolve) → [`render`] → [`output`] (write),
 //! with [`diagnostics`] as the one error model and [`cli`] at the edge.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -88,6 +89,8 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
     let languages = config.languages.clone();
     let site = Site::resolve(config, parsed, &sel, &mut diags);
     let theme = render::theme::Theme::load(&tree, &theme_name, &languages, &mut diags);
+    let statics: rustc_hash::FxHashSet<String> = theme.statics.keys().cloned().collect();
+    diags.extend(check::run(&site, &statics));
     let timings = Timings { parse: t1 - t0, resolve: t1.elapsed(), ..Default::default() };
     Ok(Loaded { site, theme, diagnostics: diags, timings })
 }

@@ -46,7 +46,7 @@ pub fn run(a: BuildArgs) -> i32 {
     };
     match pool.install(|| build(&opts)) {
         Ok(report) => {
-            print_human(&report.diagnostics);
+            print_human(&report.diagnostics, &opts.load.site_dir);
             let secs = report.elapsed.as_secs_f64();
             eprintln!(
                 "Built {} pages and {} feeds ({} files) into {} in {:.2} s ({:.0} pages/s)",
@@ -70,7 +70,7 @@ pub fn run(a: BuildArgs) -> i32 {
             0
         }
         Err(BuildError::Content(diags)) => {
-            print_human(&diags);
+            print_human(&diags, &opts.load.site_dir);
             let n = diags.iter().filter(|d| d.is_error()).count();
             eprintln!("error: build failed with {n} error(s); the output folder was left unchanged");
             1

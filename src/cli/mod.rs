@@ -49,11 +49,10 @@ pub struct SiteArgs {
     pub drafts: bool,
 }
 
-/// Prints diagnostics for humans on stderr.
-pub fn print_human(diags: &[kurator_diag::Diagnostic]) {
-    for d in diags {
-        eprintln!("{d}");
-    }
+/// Prints diagnostics for humans on stderr (with source lines and carets).
+pub fn print_human(diags: &[crate::diagnostics::Diagnostic], site_dir: &std::path::Path) {
+    use std::io::IsTerminal;
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let source = |rel: &str| std::fs::read_to_string(site_dir.join(rel)).ok();
+    let _ = crate::diagnostics::print(diags, crate::diagnostics::Format::Human, color, &source, &mut std::io::stderr().lock());
 }
-
-use crate::diagnostics as kurator_diag;

@@ -1,0 +1,239 @@
+//! Guideline and reference rules (`kurator check`, also run by `build`).
+//! Each rule is a small function over the resolved site producing
+//! diagnostics; rules a site did not configure do not run.
+
+mod text;
+
+use crate::config::{Guidelines, RuleSeverity};
+use crate::content::{markdown::BodyRef, Item, ItemKind, Origin};
+use crate::diagnostics::{Diagnostic, Location, Severity};
+use crate::site::permalink::output_path;
+use crate::site::Site;
+use rustc_hash::FxHashSet;
+use text::find_all;
+
+/// Every rule code with its default severity, for docs and for validating
+/// `guidelines.severity`.
+pub const RULES: &[(&str, Severity)] = &[
+    ("confidential-marker", Severity::Error),
+    ("banned-term", Severity::Error),
+    ("missing-disclosure", Severity::Error),
+    ("quote-too-long", Severity::Error),
+    ("quote-longer-than-commentary", Severity::Warning),
+    ("missing-alt-text", Severity::Error),
+    ("broken-link", Severity::Error),
+    ("broken-image", Severity::Error),
+];
+
+/// Runs every configured rule. `statics` are the output paths of static files.
+pub fn run(site: &Site, statics: &FxHashSet<String>) -> Vec<Diagnostic> {
+    let g = &site.config.guidelines;
+    let mut out = Vec::new();
+    let targets = Targets::new(site, statics);
+    let mut each = |origin: &Origin, refs: &[BodyRef], item: Option<&Item>| {
+        confidential_markers(g, origin, &mut out);
+        banned_terms(g, origin, &mut out);
+        if let Some(it) = item {
+            disclosure(g, it, &mut out);
+            quote(g, it, &mut out);
+        }
+        alt_text(g, origin, refs, &mut out);
+        internal_refs(&targets, origin, refs, &mut out);
+    };
+    for it in &site.items {
+        each(&it.origin, &it.body.refs, Some(it));
+    }
+    for p in &site.pages {
+        each(&p.origin, &p.body.refs, None);
+    }
+    for a in &site.authors {
+        each(&a.origin, &a.bio.refs, None);
+    }
+    for c in &site.channels {
+        each(&c.origin, &c.intro.refs, None);
+    }
+    apply_severity(g, out)
+}
+
+fn finding(loc: Location, code: &str, message: String, hint: String) -> Diagnostic {
+    let severity = RULES.iter().find(|(c, _)| *c == code).map(|(_, s)| *s).unwrap_or(Severity::Error);
+    Diagnostic { severity, code: code.to_string(), file: loc.file, line: loc.line, column: loc.column, message, hint: Some(hint) }
+}
+
+fn apply_severity(g: &Guidelines, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags
+        .into_iter()
+        .filter_map(|mut d| match g.severity.get(&d.code) {
+            Some(RuleSeverity::Off) => None,
+            Some(RuleSeverity::Warning) => {
+                d.severity = Severity::Warning;
+                Some(d)
+            }
+            Some(RuleSeverity::Error) => {
+                d.severity = Severity::Error;
+                Some(d)
+            }
+            None => Some(d),
+        })
+        .collect()
+}
+
+/// Positions of `needle` (case-insensitive, whole words) in front matter and body.
+fn occurrences(origin: &Origin, needle: &str) -> Vec<Location> {
+    let mut v: Vec<Location> = find_all(&origin.front_matter, needle)
+        .into_iter()
+        .map(|(l, c)| Location::at(&origin.rel, origin.fm_line + l - 1, c))
+        .collect();
+    v.extend(find_all(&origin.body, needle).into_iter().map(|(l, c)| Location::at(&origin.rel, origin.body_line + l - 1, c)));
+    v
+}
+
+fn confidential_markers(g: &Guidelines, origin: &Origin, out: &mut Vec<Diagnostic>) {
+    for m in &g.confidential_markers {
+        for loc in occurrences(origin, m) {
+            out.push(finding(
+                loc,
+                "confidential-marker",
+                format!("confidential marker `{m}` found"),
+                "this text is marked as confidential: remove it, or ask the owner whether it may be published".into(),
+            ));
+        }
+    }
+}
+
+fn banned_terms(g: &Guidelines, origin: &Origin, out: &mut Vec<Diagnostic>) {
+    for b in &g.banned_terms {
+        for loc in occurrences(origin, &b.term) {
+            let reason = b.reason.as_deref().unwrap_or("listed in guidelines.banned_terms");
+            out.push(finding(loc, "banned-term", format!("`{}` must not be used: {reason}", b.term), "rephrase without the term".into()));
+        }
+    }
+}
+
+/// Articles mentioning a listed company need a `disclosure`. Curated links
+/// have no disclosure field, so they are not checked (documented).
+fn disclosure(g: &Guidelines, it: &Item, out: &mut Vec<Diagnostic>) {
+    if it.kind != ItemKind::Article || it.disclosure.as_deref().is_some_and(|d| !d.trim().is_empty()) {
+        return;
+    }
+    for name in &g.disclosure_required_for {
+        if let Some(loc) = occurrences(&it.origin, name).into_iter().next() {
+            out.push(finding(
+                loc,
+                "missing-disclosure",
+                format!("`{name}` is mentioned but the article has no `disclosure`"),
+                format!("add e.g. `disclosure: \"Die Autorin arbeitet für {name}.\"` to the front matter"),
+            ));
+        }
+    }
+}
+
+fn quote(g: &Guidelines, it: &Item, out: &mut Vec<Diagnostic>) {
+    let Some(q) = it.link.as_ref().and_then(|l| l.quote.as_deref()) else { return };
+    let words = q.split_whitespace().count();
+    let loc = it.origin.key("quote");
+    if let Some(max) = g.max_quote_words {
+        if words > max {
+            out.push(finding(
+                loc.clone(),
+                "quote-too-long",
+                format!("quote has {words} words, more than the allowed {max}"),
+                "shorten the quote: quote briefly, link to the source, and say what you think".into(),
+            ));
+        }
+        // Only sites that set a quote limit care about quote length at all.
+        let commentary = it.body.word_count;
+        if words > commentary {
+            out.push(finding(
+                loc,
+                "quote-longer-than-commentary",
+                format!("quote ({words} words) is longer than the commentary ({commentary} words)"),
+                "a curated link is worth reading for the curator's view: write more than you quote".into(),
+            ));
+        }
+    }
+}
+
+fn alt_text(g: &Guidelines, origin: &Origin, refs: &[BodyRef], out: &mut Vec<Diagnostic>) {
+    if !g.require_alt_text {
+        return;
+    }
+    for r in refs.iter().filter(|r| r.is_image && r.alt.trim().is_empty()) {
+        out.push(finding(
+            origin.body_offset(r.offset),
+            "missing-alt-text",
+            format!("image `{}` has no alt text", r.url),
+            "describe the image for people who cannot see it: ![what it shows](url)".into(),
+        ));
+    }
+}
+
+/// Every URL path the build writes, to check root-relative links against.
+struct Targets {
+    paths: FxHashSet<String>,
+}
+
+impl Targets {
+    fn new(site: &Site, statics: &FxHashSet<String>) -> Self {
+        let mut urls: Vec<String> = ["/", "/channels/", "/authors/", "/tags/", "/archive/", "/search/", "/404.html", "/feeds.opml", "/sitemap.xml", "/robots.txt", "/search-index.json"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        urls.extend(site.links.iter().map(|l| l.url.clone()));
+        urls.extend(site.page_urls.iter().cloned());
+        urls.extend(site.aliases.iter().map(|(a, _)| a.clone()));
+        urls.extend(site.items.iter().map(|i| format!("/archive/{}/", i.date.year())));
+        for base in site.channels.iter().map(|c| format!("/channels/{}/", c.id)).chain(site.authors.iter().map(|a| format!("/authors/{}/", a.id))).chain(site.tags.iter().map(|t| format!("/tags/{}/", t.slug))) {
+            urls.push(format!("{base}atom.xml"));
+            urls.push(format!("{base}feed.json"));
+            urls.push(base);
+        }
+        let mut paths: FxHashSet<String> = urls.iter().map(|u| output_path(u)).collect();
+        paths.extend(statics.iter().cloned());
+        Targets { paths }
+    }
+
+    fn exists(&self, url: &str) -> bool {
+        let path = url.split(['#', '?']).next().unwrap_or(url);
+        let path = percent_decode(path);
+        if path.is_empty() || path == "/" {
+            return true;
+        }
+        self.paths.contains(&output_path(&path)) || self.paths.contains(path.trim_start_matches('/'))
+    }
+}
+
+fn internal_refs(targets: &Targets, origin: &Origin, refs: &[BodyRef], out: &mut Vec<Diagnostic>) {
+    for r in refs {
+        // Only site-root links can be checked without knowing where the page
+        // will live; `//host` is an external, scheme-relative URL.
+        if !r.url.starts_with('/') || r.url.starts_with("//") || targets.exists(&r.url) {
+            continue;
+        }
+        let (code, what) = if r.is_image { ("broken-image", "image") } else { ("broken-link", "link") };
+        out.push(finding(
+            origin.body_offset(r.offset),
+            code,
+            format!("{what} `{}` points to no page or file of this site", r.url),
+            "check the path: articles live at /YYYY/MM/slug/, links at /links/slug/, static files at their path under static/".into(),
+        ));
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() && s.is_char_boundary(i + 3) {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
