@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod discover;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod site;

@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod new;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -20,6 +21,9 @@ enum Command {
     Build(build::BuildArgs),
     /// Run every validation and the guideline rules without writing output.
     Check(check::CheckArgs),
+    /// Create a site, article, curated link, author or channel from a template.
+    #[command(subcommand)]
+    New(new::NewCommand),
 }
 
 /// Entry point used by `main`: returns the process exit code.
@@ -35,6 +39,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
+        Command::New(c) => new::run(c),
     }
 }
 

@@ -1,0 +1,185 @@
+//! Scaffolds for `kurator new`: files land in the right folder with a dated,
+//! transliterated name and valid front matter; nothing is ever overwritten.
+
+use crate::content::slug::{is_valid_id, slugify};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Why a scaffold was not written.
+#[derive(Debug)]
+pub enum NewError {
+    Exists(PathBuf),
+    UnknownId { kind: &'static str, id: String, known: Vec<String> },
+    BadId(String),
+    BadUrl(String),
+    NotASite(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for NewError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NewError::Exists(p) => write!(f, "{} already exists; kurator never overwrites files", p.display()),
+            NewError::UnknownId { kind, id, known } if known.is_empty() => {
+                write!(f, "unknown {kind} `{id}`: there are no {kind}s yet; create one with `kurator new {kind} ID`")
+            }
+            NewError::UnknownId { kind, id, known } => write!(f, "unknown {kind} `{id}`; known: {}", known.join(", ")),
+            NewError::BadId(id) => write!(f, "`{id}` is not a valid id (lowercase a-z, 0-9 and -); try `{}`", slugify(id)),
+            NewError::BadUrl(u) => write!(f, "`{u}` is not an absolute http(s) URL"),
+            NewError::NotASite(p) => write!(f, "{} has no site.yaml; run this inside a site or pass --site", p.display()),
+            NewError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+        }
+    }
+}
+
+/// A YAML scalar for any text: JSON strings are valid YAML double-quoted scalars.
+fn q(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn known_ids(site: &Path, folder: &str) -> Vec<String> {
+    let mut ids: Vec<String> = fs::read_dir(site.join(folder))
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".md")).map(str::to_string))
+                .filter(|n| !crate::discover::is_ignored_name(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    ids
+}
+
+fn require(site: &Path, kind: &'static str, folder: &str, id: &str) -> Result<(), NewError> {
+    let known = known_ids(site, folder);
+    if known.iter().any(|k| k == id) {
+        Ok(())
+    } else {
+        Err(NewError::UnknownId { kind, id: id.to_string(), known })
+    }
+}
+
+fn require_site(site: &Path) -> Result<(), NewError> {
+    if site.join("site.yaml").is_file() {
+        Ok(())
+    } else {
+        Err(NewError::NotASite(site.to_path_buf()))
+    }
+}
+
+/// Writes a new file, refusing to replace an existing one.
+fn create(path: &Path, text: &str) -> Result<PathBuf, NewError> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| NewError::Io(dir.to_path_buf(), e))?;
+    }
+    let mut f = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => NewError::Exists(path.to_path_buf()),
+        _ => NewError::Io(path.to_path_buf(), e),
+    })?;
+    std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| NewError::Io(path.to_path_buf(), e))?;
+    Ok(path.to_path_buf())
+}
+
+/// Today's date (`YYYY-MM-DD`) in the site's time zone (`KURATOR_NOW` overrides "now").
+fn today(site: &Path) -> String {
+    let tz = fs::read_to_string(site.join("site.yaml"))
+        .ok()
+        .and_then(|t| crate::config::Config::parse(&t, None).ok())
+        .map(|c| c.tz())
+        .unwrap_or(jiff::tz::TimeZone::UTC);
+    let now = std::env::var("KURATOR_NOW")
+        .ok()
+        .and_then(|s| crate::content::date::parse(&s, &tz).ok())
+        .unwrap_or_else(|| jiff::Zoned::now().with_time_zone(tz));
+    now.strftime("%Y-%m-%d").to_string()
+}
+
+fn file_slug(title: &str) -> String {
+    let s = slugify(title);
+    if s.is_empty() { "untitled".into() } else { s }
+}
+
+/// `kurator new article`.
+pub fn article(site: &Path, title: &str, author: &str, channel: &str, lang: Option<&str>) -> Result<PathBuf, NewError> {
+    require_site(site)?;
+    require(site, "author", "authors", author)?;
+    require(site, "channel", "channels", channel)?;
+    let date = today(site);
+    let lang_line = lang.map(|l| format!("lang: {}\n", q(l))).unwrap_or_default();
+    let text = format!(
+        "---\ntitle: {}\ndate: {date}\nauthors: [{author}]\nchannels: [{channel}]\ntags: []\n{lang_line}draft: true\n---\nFirst paragraph: what this is about and why it matters. It becomes the summary.\n\n<!-- more -->\n\nThe rest of the article.\n",
+        q(title)
+    );
+    create(&site.join("articles").join(format!("{date}-{}.md", file_slug(title))), &text)
+}
+
+/// `kurator new link`.
+pub fn link(site: &Path, url: &str, title: &str, source: &str, curator: &str, channel: &str) -> Result<PathBuf, NewError> {
+    require_site(site)?;
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(NewError::BadUrl(url.to_string()));
+    }
+    require(site, "author", "authors", curator)?;
+    require(site, "channel", "channels", channel)?;
+    let date = today(site);
+    let text = format!(
+        "---\nurl: {}\ntitle: {}\nsource: {}\ncurator: {curator}\ndate: {date}\nchannels: [{channel}]\ntags: []\n---\nWhy is this worth reading? Add your own view: what you agree with, what you would add, what it means for us.\n",
+        q(url),
+        q(title),
+        q(source)
+    );
+    create(&site.join("links").join(format!("{date}-{}.md", file_slug(title))), &text)
+}
+
+/// `kurator new author`.
+pub fn author(site: &Path, id: &str, name: &str) -> Result<PathBuf, NewError> {
+    require_site(site)?;
+    if !is_valid_id(id) {
+        return Err(NewError::BadId(id.to_string()));
+    }
+    let text = format!("---\nname: {}\nrole: \"\"\nlanguages: [de]\nactive: true\n---\nA few sentences about you and what you write about.\n", q(name));
+    create(&site.join("authors").join(format!("{id}.md")), &text)
+}
+
+/// `kurator new channel`.
+pub fn channel(site: &Path, id: &str, title: &str) -> Result<PathBuf, NewError> {
+    require_site(site)?;
+    if !is_valid_id(id) {
+        return Err(NewError::BadId(id.to_string()));
+    }
+    let text = format!("---\ntitle: {}\ndescription: \"\"\ncurators: []\norder: 100\n---\nWhat this channel is about and who should follow it.\n", q(title));
+    create(&site.join("channels").join(format!("{id}.md")), &text)
+}
+
+/// `kurator new site`: a small, working hub that builds and checks clean.
+pub fn site(dir: &Path) -> Result<Vec<PathBuf>, NewError> {
+    if dir.exists() && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(NewError::Exists(dir.to_path_buf()));
+    }
+    let date = today(dir);
+    let files: Vec<(String, String)> = vec![
+        ("site.yaml".into(), STARTER_SITE.into()),
+        ("authors/redaktion.md".into(), "---\nname: Redaktion\nrole: Hub-Team\nlanguages: [de, en]\n---\nDas Team, das diesen Hub betreut.\n".into()),
+        ("channels/neuigkeiten.md".into(), "---\ntitle: Neuigkeiten\ndescription: Was bei uns passiert\ncurators: [redaktion]\ncolor: \"#0f62fe\"\norder: 10\n---\nNeues aus dem Unternehmen, erzählt von den Menschen, die daran arbeiten.\n".into()),
+        (format!("articles/{date}-willkommen.md"), format!("---\ntitle: Willkommen im Hub\ndate: {date}\nauthors: [redaktion]\nchannels: [neuigkeiten]\ntags: [Hub]\n---\nHier schreiben Mitarbeitende über ihre Arbeit – in eigenen Worten.\n\n<!-- more -->\n\nLegen Sie mit `kurator new article \"Titel\" --author ID --channel neuigkeiten` Ihren ersten Beitrag an.\n")),
+        ("pages/about.md".into(), "---\ntitle: Über diesen Hub\nmenu: true\nweight: 10\n---\nDieser Hub wird mit kurator gebaut.\n".into()),
+        ("static/.gitkeep".into(), String::new()),
+    ];
+    files.iter().map(|(rel, text)| create(&dir.join(rel), text)).collect()
+}
+
+const STARTER_SITE: &str = "title: Mein Hub
+base_url: https://hub.example.com
+description: Stimmen aus dem Unternehmen
+language: de
+languages: [de, en]
+timezone: Europe/Berlin
+paginate: 20
+feeds:
+  formats: [atom, json]
+  limit: 50
+guidelines:
+  confidential_markers: [\"VERTRAULICH\", \"INTERNAL ONLY\"]
+  max_quote_words: 120
+  require_alt_text: true
+";
