@@ -72,7 +72,11 @@ pub struct Feeds {
 
 impl Default for Feeds {
     fn default() -> Self {
-        Feeds { formats: vec![FeedFormat::Atom, FeedFormat::Json], limit: 50, all: false }
+        Feeds {
+            formats: vec![FeedFormat::Atom, FeedFormat::Json],
+            limit: 50,
+            all: false,
+        }
     }
 }
 
@@ -94,7 +98,10 @@ pub struct Highlight {
 
 impl Default for Highlight {
     fn default() -> Self {
-        Highlight { theme: "InspiredGitHub".into(), dark_theme: Some("base16-ocean.dark".into()) }
+        Highlight {
+            theme: "InspiredGitHub".into(),
+            dark_theme: Some("base16-ocean.dark".into()),
+        }
     }
 }
 
@@ -154,13 +161,29 @@ fn default_hub_items() -> usize {
 }
 
 const KNOWN_KEYS: &[&str] = &[
-    "title", "base_url", "description", "language", "languages", "theme", "timezone", "paginate",
-    "permalinks", "feeds", "highlight", "guidelines", "markdown", "hub_items", "extra",
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "languages",
+    "theme",
+    "timezone",
+    "paginate",
+    "permalinks",
+    "feeds",
+    "highlight",
+    "guidelines",
+    "markdown",
+    "hub_items",
+    "extra",
 ];
 
 impl Config {
     /// Parses and validates `site.yaml` text. `base_url_override` is `--base-url`.
-    pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, (Location, Problem)> {
+    pub fn parse(
+        text: &str,
+        base_url_override: Option<&str>,
+    ) -> Result<Config, (Location, Problem)> {
         const FILE: &str = "site.yaml";
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut cfg: Config = yaml::from_str(text, FILE, 1, KNOWN_KEYS)?;
@@ -173,20 +196,40 @@ impl Config {
         }
         cfg.base_url = cfg.base_url.trim_end_matches('/').to_string();
         if !(cfg.base_url.starts_with("http://") || cfg.base_url.starts_with("https://")) {
-            return Err((at("base_url"), Problem::BadUrl { field: "base_url".into(), value: cfg.base_url }));
+            return Err((
+                at("base_url"),
+                Problem::BadUrl {
+                    field: "base_url".into(),
+                    value: cfg.base_url,
+                },
+            ));
         }
         if jiff::tz::TimeZone::get(&cfg.timezone).is_err() {
             return Err((at("timezone"), Problem::BadTimezone { name: cfg.timezone }));
         }
         if cfg.paginate == 0 {
-            return Err((at("paginate"), Problem::WrongType { message: "`paginate` must be at least 1".into() }));
+            return Err((
+                at("paginate"),
+                Problem::WrongType {
+                    message: "`paginate` must be at least 1".into(),
+                },
+            ));
         }
         for rule in cfg.guidelines.severity.keys() {
             if !crate::check::RULES.iter().any(|(code, _)| code == rule) {
-                let known: Vec<&'static str> = crate::check::RULES.iter().map(|(c, _)| *c).collect();
-                let suggestion = crate::diagnostics::closest(rule, known.iter().copied()).map(str::to_string);
+                let known: Vec<&'static str> =
+                    crate::check::RULES.iter().map(|(c, _)| *c).collect();
+                let suggestion =
+                    crate::diagnostics::closest(rule, known.iter().copied()).map(str::to_string);
                 let (l, c) = yaml::locate_in_key(text, "guidelines", rule).unwrap_or((1, 1));
-                return Err((Location::at(FILE, l, c), Problem::UnknownKey { key: rule.clone(), suggestion, known }));
+                return Err((
+                    Location::at(FILE, l, c),
+                    Problem::UnknownKey {
+                        key: rule.clone(),
+                        suggestion,
+                        known,
+                    },
+                ));
             }
         }
         if cfg.languages.is_empty() {
@@ -217,14 +260,21 @@ mod tests {
 
     #[test]
     fn unknown_key_suggests_closest() {
-        let (loc, p) = Config::parse("title: T\nbase_url: https://x\npaginte: 3\n", None).unwrap_err();
+        let (loc, p) =
+            Config::parse("title: T\nbase_url: https://x\npaginte: 3\n", None).unwrap_err();
         assert_eq!(loc.line, Some(3));
-        assert!(matches!(p, Problem::UnknownKey { suggestion: Some(ref s), .. } if s == "paginate"));
+        assert!(
+            matches!(p, Problem::UnknownKey { suggestion: Some(ref s), .. } if s == "paginate")
+        );
     }
 
     #[test]
     fn bad_timezone_is_located() {
-        let (loc, p) = Config::parse("title: T\nbase_url: https://x\ntimezone: Mars/Olympus\n", None).unwrap_err();
+        let (loc, p) = Config::parse(
+            "title: T\nbase_url: https://x\ntimezone: Mars/Olympus\n",
+            None,
+        )
+        .unwrap_err();
         assert_eq!(loc.line, Some(3));
         assert!(matches!(p, Problem::BadTimezone { .. }));
     }

@@ -25,12 +25,20 @@ pub struct Location {
 impl Location {
     /// A location for a whole file (no line known).
     pub fn file(file: impl Into<String>) -> Self {
-        Location { file: file.into(), line: None, column: None }
+        Location {
+            file: file.into(),
+            line: None,
+            column: None,
+        }
     }
 
     /// A location at `line:column` of `file`.
     pub fn at(file: impl Into<String>, line: usize, column: usize) -> Self {
-        Location { file: file.into(), line: Some(line), column: Some(column) }
+        Location {
+            file: file.into(),
+            line: Some(line),
+            column: Some(column),
+        }
     }
 }
 
@@ -38,31 +46,88 @@ impl Location {
 /// `code`, `message` and `hint` are derived here and nowhere else.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
-    Io { what: String },
+    Io {
+        what: String,
+    },
     MissingSiteYaml,
-    FileTooLarge { bytes: u64, limit: u64 },
-    NotUtf8 { valid_up_to: usize },
+    FileTooLarge {
+        bytes: u64,
+        limit: u64,
+    },
+    NotUtf8 {
+        valid_up_to: usize,
+    },
     NoFrontMatter,
     UnclosedFrontMatter,
     FrontMatterNotMapping,
-    Yaml { message: String },
-    UnknownKey { key: String, suggestion: Option<String>, known: Vec<&'static str> },
-    MissingField { field: &'static str },
-    WrongType { message: String },
-    BadDate { value: String, reason: String },
-    BadUrl { field: String, value: String },
-    UnsafeUrl { value: String },
-    BadColor { value: String },
-    BadTimezone { name: String },
-    BadId { id: String, expected: String },
-    UnknownReference { kind: &'static str, id: String, known: Vec<String> },
-    MissingTarget { field: &'static str, target: String },
-    AmbiguousTarget { field: &'static str, target: String, candidates: Vec<String> },
-    DuplicatePath { path: String, other: String },
-    DuplicateSlug { slug: String, other: String },
-    Template { name: String, message: String },
-    MissingTranslation { lang: String },
-    HighlightFallback { lang: String, reason: String },
+    Yaml {
+        message: String,
+    },
+    UnknownKey {
+        key: String,
+        suggestion: Option<String>,
+        known: Vec<&'static str>,
+    },
+    MissingField {
+        field: &'static str,
+    },
+    WrongType {
+        message: String,
+    },
+    BadDate {
+        value: String,
+        reason: String,
+    },
+    BadUrl {
+        field: String,
+        value: String,
+    },
+    UnsafeUrl {
+        value: String,
+    },
+    BadColor {
+        value: String,
+    },
+    BadTimezone {
+        name: String,
+    },
+    BadId {
+        id: String,
+        expected: String,
+    },
+    UnknownReference {
+        kind: &'static str,
+        id: String,
+        known: Vec<String>,
+    },
+    MissingTarget {
+        field: &'static str,
+        target: String,
+    },
+    AmbiguousTarget {
+        field: &'static str,
+        target: String,
+        candidates: Vec<String>,
+    },
+    DuplicatePath {
+        path: String,
+        other: String,
+    },
+    DuplicateSlug {
+        slug: String,
+        other: String,
+    },
+    Template {
+        name: String,
+        message: String,
+    },
+    MissingTranslation {
+        lang: String,
+    },
+    HighlightFallback {
+        lang: String,
+        reason: String,
+    },
     SymlinkSkipped,
 }
 
@@ -149,7 +214,9 @@ impl Problem {
             BadTimezone { name } => format!("unknown time zone `{name}`"),
             BadId { id, expected } => format!("`{id}` is not a valid id ({expected})"),
             UnknownReference { kind, id, .. } => format!("unknown {kind} id `{id}`"),
-            MissingTarget { field, target } => format!("`{field}` points to `{target}`, which does not exist"),
+            MissingTarget { field, target } => {
+                format!("`{field}` points to `{target}`, which does not exist")
+            }
             AmbiguousTarget { field, target, .. } => {
                 format!("`{field}: {target}` matches more than one item")
             }
@@ -269,7 +336,8 @@ impl fmt::Display for Diagnostic {
 /// Sorts findings by file, line and column, and drops exact duplicates.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
-        (&a.file, a.line, a.column, &a.code, &a.message).cmp(&(&b.file, b.line, b.column, &b.code, &b.message))
+        (&a.file, a.line, a.column, &a.code, &a.message)
+            .cmp(&(&b.file, b.line, b.column, &b.code, &b.message))
     });
     diags.dedup();
 }
@@ -288,10 +356,17 @@ mod tests {
     fn display_has_position_code_and_hint() {
         let d = Diagnostic::new(
             Location::at("articles/a.md", 3, 1),
-            Problem::UnknownKey { key: "titel".into(), suggestion: Some("title".into()), known: vec![] },
+            Problem::UnknownKey {
+                key: "titel".into(),
+                suggestion: Some("title".into()),
+                known: vec![],
+            },
         );
         let s = d.to_string();
-        assert!(s.starts_with("articles/a.md:3:1: error[unknown-key]: unknown key `titel`"), "{s}");
+        assert!(
+            s.starts_with("articles/a.md:3:1: error[unknown-key]: unknown key `titel`"),
+            "{s}"
+        );
         assert!(s.contains("did you mean `title`?"));
     }
 }
@@ -317,7 +392,9 @@ pub fn print(
         Format::Human => {
             let mut cache: rustc_hash::FxHashMap<String, Option<String>> = Default::default();
             for d in diags {
-                let text = cache.entry(d.file.clone()).or_insert_with(|| source(&d.file));
+                let text = cache
+                    .entry(d.file.clone())
+                    .or_insert_with(|| source(&d.file));
                 human(d, text.as_deref(), color, w)?;
             }
             Ok(())
@@ -338,8 +415,19 @@ pub fn print(
     }
 }
 
-fn human(d: &Diagnostic, text: Option<&str>, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
+fn human(
+    d: &Diagnostic,
+    text: Option<&str>,
+    color: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
     let (sev, sev_color) = match d.severity {
         Severity::Error => ("error", "1;31"),
         Severity::Warning => ("warning", "1;33"),
@@ -351,17 +439,38 @@ fn human(d: &Diagnostic, text: Option<&str>, color: bool, w: &mut dyn std::io::W
             pos.push_str(&format!(":{c}"));
         }
     }
-    writeln!(w, "{}: {}: {}", paint("1", &pos), paint(sev_color, &format!("{sev}[{}]", d.code)), d.message)?;
+    writeln!(
+        w,
+        "{}: {}: {}",
+        paint("1", &pos),
+        paint(sev_color, &format!("{sev}[{}]", d.code)),
+        d.message
+    )?;
     if let (Some(line), Some(text)) = (d.line, text) {
         if let Some(src) = text.lines().nth(line - 1) {
             let gutter = line.to_string();
             let pad = " ".repeat(gutter.len());
             writeln!(w, "{} |", paint("1;34", &pad))?;
-            writeln!(w, "{} | {}", paint("1;34", &gutter), src.trim_end_matches('\r'))?;
+            writeln!(
+                w,
+                "{} | {}",
+                paint("1;34", &gutter),
+                src.trim_end_matches('\r')
+            )?;
             let col = d.column.unwrap_or(1).max(1);
             // Tabs keep their width so the caret lines up.
-            let lead: String = src.chars().take(col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-            writeln!(w, "{} | {}{}", paint("1;34", &pad), lead, paint(sev_color, "^"))?;
+            let lead: String = src
+                .chars()
+                .take(col - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            writeln!(
+                w,
+                "{} | {}{}",
+                paint("1;34", &pad),
+                lead,
+                paint(sev_color, "^")
+            )?;
         }
     }
     if let Some(h) = &d.hint {
@@ -373,7 +482,11 @@ fn human(d: &Diagnostic, text: Option<&str>, color: bool, w: &mut dyn std::io::W
 /// One GitHub Actions workflow command; `%`, CR, LF and (in properties) `:`
 /// and `,` are escaped as the runner requires.
 fn github(d: &Diagnostic) -> String {
-    let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
     let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
     let level = match d.severity {
         Severity::Error => "error",
@@ -401,7 +514,11 @@ mod printer_tests {
     fn sample() -> Diagnostic {
         Diagnostic::new(
             Location::at("articles/a.md", 2, 3),
-            Problem::UnknownReference { kind: "author", id: "bob".into(), known: vec!["anna".into()] },
+            Problem::UnknownReference {
+                kind: "author",
+                id: "bob".into(),
+                known: vec!["anna".into()],
+            },
         )
     }
 
@@ -415,7 +532,10 @@ mod printer_tests {
     #[test]
     fn human_has_caret_under_the_column() {
         let s = render(Format::Human);
-        assert!(s.starts_with("articles/a.md:2:3: error[unknown-author]: unknown author id `bob`\n"), "{s}");
+        assert!(
+            s.starts_with("articles/a.md:2:3: error[unknown-author]: unknown author id `bob`\n"),
+            "{s}"
+        );
         assert!(s.contains("2 | author: bob\n  |   ^\n"), "{s}");
         assert!(s.contains("help: known: anna"));
     }

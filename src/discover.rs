@@ -49,7 +49,10 @@ pub fn is_ignored_name(name: &str) -> bool {
 /// Lists the site's files. `exclude` (the output folder and its staging
 /// siblings) is skipped when it lies inside the site.
 pub fn discover(root: &Path, theme: &str, exclude: &[PathBuf]) -> SourceTree {
-    let mut tree = SourceTree { root: root.to_path_buf(), ..Default::default() };
+    let mut tree = SourceTree {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
     let folders: [(&str, Option<Kind>); 5] = [
         ("authors", Some(Kind::Author)),
         ("channels", Some(Kind::Channel)),
@@ -71,7 +74,12 @@ pub fn discover(root: &Path, theme: &str, exclude: &[PathBuf]) -> SourceTree {
     tree
 }
 
-fn walk(root: &Path, dir: &Path, exclude: &[PathBuf], warnings: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    exclude: &[PathBuf],
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<SourceFile> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -89,16 +97,27 @@ fn walk(root: &Path, dir: &Path, exclude: &[PathBuf], warnings: &mut Vec<Diagnos
             Ok(e) => e,
             Err(err) => {
                 let rel = err.path().map(|p| rel_path(root, p)).unwrap_or_default();
-                warnings.push(Diagnostic::new(Location::file(rel), Problem::Io { what: err.to_string() }));
+                warnings.push(Diagnostic::new(
+                    Location::file(rel),
+                    Problem::Io {
+                        what: err.to_string(),
+                    },
+                ));
                 continue;
             }
         };
         if entry.path_is_symlink() {
-            warnings.push(Diagnostic::new(Location::file(rel_path(root, entry.path())), Problem::SymlinkSkipped));
+            warnings.push(Diagnostic::new(
+                Location::file(rel_path(root, entry.path())),
+                Problem::SymlinkSkipped,
+            ));
             continue;
         }
         if entry.file_type().is_file() {
-            out.push(SourceFile { rel: rel_path(root, entry.path()), path: entry.into_path() });
+            out.push(SourceFile {
+                rel: rel_path(root, entry.path()),
+                path: entry.into_path(),
+            });
         }
     }
     out
@@ -107,7 +126,10 @@ fn walk(root: &Path, dir: &Path, exclude: &[PathBuf], warnings: &mut Vec<Diagnos
 /// `path` relative to `root`, with `/` separators on every OS.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]
@@ -116,7 +138,14 @@ mod tests {
 
     #[test]
     fn editor_files_are_ignored() {
-        for n in [".#post.md", "post.md~", ".post.md.swp", "#post.md#", ".hidden", "4913"] {
+        for n in [
+            ".#post.md",
+            "post.md~",
+            ".post.md.swp",
+            "#post.md#",
+            ".hidden",
+            "4913",
+        ] {
             assert!(is_ignored_name(n), "{n}");
         }
         assert!(!is_ignored_name("post.md"));

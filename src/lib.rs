@@ -4,6 +4,10 @@
 //! [`discover`] → [`content`] (parse) → [`site`] (resolve) → [`render`] → [`output`] (write),
 //! with [`diagnostics`] as the one error model and [`cli`] at the edge.
 
+// Errors carry a full location and message; they are rare and on cold paths,
+// so their size does not matter and boxing them would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -60,20 +64,41 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
     let root = &opts.site_dir;
     let yaml_path = root.join("site.yaml");
     let text = match std::fs::read(&yaml_path) {
-        Ok(b) => content::front_matter::decode(b, "site.yaml").map_err(|(l, p)| vec![Diagnostic::new(l, p)])?,
+        Ok(b) => content::front_matter::decode(b, "site.yaml")
+            .map_err(|(l, p)| vec![Diagnostic::new(l, p)])?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(vec![Diagnostic::new(Location::file("site.yaml"), Problem::MissingSiteYaml)])
+            return Err(vec![Diagnostic::new(
+                Location::file("site.yaml"),
+                Problem::MissingSiteYaml,
+            )])
         }
-        Err(e) => return Err(vec![Diagnostic::new(Location::file("site.yaml"), Problem::Io { what: e.to_string() })]),
+        Err(e) => {
+            return Err(vec![Diagnostic::new(
+                Location::file("site.yaml"),
+                Problem::Io {
+                    what: e.to_string(),
+                },
+            )])
+        }
     };
-    let config = Config::parse(&text, opts.base_url.as_deref()).map_err(|(l, p)| vec![Diagnostic::new(l, p)])?;
+    let config = Config::parse(&text, opts.base_url.as_deref())
+        .map_err(|(l, p)| vec![Diagnostic::new(l, p)])?;
     let tree = discover::discover(root, &config.theme, &opts.exclude);
     let mut diags = tree.warnings.clone();
 
     let tz = config.tz();
     let highlighter = Highlighter::new();
-    let cx = ParseContext { tz: &tz, site_lang: &config.language, unsafe_html: config.markdown.unsafe_html, highlighter: &highlighter };
-    let results: Vec<_> = tree.content.par_iter().map(|(kind, file)| parse_file(*kind, file, &cx)).collect();
+    let cx = ParseContext {
+        tz: &tz,
+        site_lang: &config.language,
+        unsafe_html: config.markdown.unsafe_html,
+        highlighter: &highlighter,
+    };
+    let results: Vec<_> = tree
+        .content
+        .par_iter()
+        .map(|(kind, file)| parse_file(*kind, file, &cx))
+        .collect();
     let mut parsed = Vec::with_capacity(results.len());
     for (p, d) in results {
         diags.extend(d);
@@ -82,18 +107,32 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
     let t1 = Instant::now();
 
     let now = match std::env::var("KURATOR_NOW") {
-        Ok(s) => content::date::parse(&s, &tz).unwrap_or_else(|_| jiff::Zoned::now().with_time_zone(tz.clone())),
+        Ok(s) => content::date::parse(&s, &tz)
+            .unwrap_or_else(|_| jiff::Zoned::now().with_time_zone(tz.clone())),
         Err(_) => jiff::Zoned::now().with_time_zone(tz.clone()),
     };
-    let sel = Selection { drafts: opts.drafts, future: opts.future, now };
+    let sel = Selection {
+        drafts: opts.drafts,
+        future: opts.future,
+        now,
+    };
     let theme_name = config.theme.clone();
     let languages = config.languages.clone();
     let site = Site::resolve(config, parsed, &sel, &mut diags);
     let theme = render::theme::Theme::load(&tree, &theme_name, &languages, &mut diags);
     let statics: rustc_hash::FxHashSet<String> = theme.statics.keys().cloned().collect();
     diags.extend(check::run(&site, &statics));
-    let timings = Timings { parse: t1 - t0, resolve: t1.elapsed(), ..Default::default() };
-    Ok(Loaded { site, theme, diagnostics: diags, timings })
+    let timings = Timings {
+        parse: t1 - t0,
+        resolve: t1.elapsed(),
+        ..Default::default()
+    };
+    Ok(Loaded {
+        site,
+        theme,
+        diagnostics: diags,
+        timings,
+    })
 }
 
 /// What a successful build wrote.
@@ -127,7 +166,8 @@ pub struct BuildOptions {
 /// Builds the site into `opts.output`, all or nothing.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
-    output::check_target(&opts.load.site_dir, &opts.output, opts.force).map_err(BuildError::Output)?;
+    output::check_target(&opts.load.site_dir, &opts.output, opts.force)
+        .map_err(BuildError::Output)?;
     let mut load_opts = opts.load.clone();
     let out_abs = output::absolute(&opts.output);
     load_opts.exclude.push(out_abs.clone());
@@ -138,7 +178,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         diagnostics::sort(&mut diags);
         return Err(BuildError::Content(diags));
     }
-    let Some(renderer) = renderer else { return Err(BuildError::Content(diags)) };
+    let Some(renderer) = renderer else {
+        return Err(BuildError::Content(diags));
+    };
     let t_render = Instant::now();
     let staging = output::Staging::create(&opts.output).map_err(BuildError::Output)?;
     let jobs = renderer.jobs();
@@ -146,7 +188,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         .par_iter()
         .filter_map(|job| match renderer.render(job) {
             Ok(out) => staging.write(&out).err().map(|e| {
-                Diagnostic::new(Location::file(&out.path), Problem::Io { what: format!("cannot write output file: {e}") })
+                Diagnostic::new(
+                    Location::file(&out.path),
+                    Problem::Io {
+                        what: format!("cannot write output file: {e}"),
+                    },
+                )
             }),
             Err(d) => Some(d),
         })
@@ -166,14 +213,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut timings = loaded.timings;
     timings.render_write = render_write;
     timings.swap = t_swap.elapsed();
-    Ok(BuildReport { pages, feeds, files: jobs.len() + 1, elapsed: started.elapsed(), timings, diagnostics: diags })
+    Ok(BuildReport {
+        pages,
+        feeds,
+        files: jobs.len() + 1,
+        elapsed: started.elapsed(),
+        timings,
+        diagnostics: diags,
+    })
 }
 
 /// Whether a job writes an HTML page.
 pub fn is_page(job: &Job) -> bool {
     !matches!(
         job,
-        Job::Feed(..) | Job::Opml | Job::Sitemap(_) | Job::SitemapIndex | Job::Robots | Job::SearchIndex | Job::HighlightCss | Job::Static(_) | Job::Alias(_)
+        Job::Feed(..)
+            | Job::Opml
+            | Job::Sitemap(_)
+            | Job::SitemapIndex
+            | Job::Robots
+            | Job::SearchIndex
+            | Job::HighlightCss
+            | Job::Static(_)
+            | Job::Alias(_)
     )
 }
 
@@ -186,7 +248,11 @@ pub fn check(opts: &LoadOptions) -> Vec<Diagnostic> {
     };
     let mut diags = loaded.diagnostics;
     if let Some(r) = Renderer::new(&loaded.site, &loaded.theme, &mut diags) {
-        let errs: Vec<Diagnostic> = r.jobs().par_iter().filter_map(|j| r.render(j).err()).collect();
+        let errs: Vec<Diagnostic> = r
+            .jobs()
+            .par_iter()
+            .filter_map(|j| r.render(j).err())
+            .collect();
         diags.extend(errs);
     }
     diagnostics::sort(&mut diags);
@@ -195,5 +261,6 @@ pub fn check(opts: &LoadOptions) -> Vec<Diagnostic> {
 
 /// The site folder of a path given on the command line (`.` when none).
 pub fn site_dir(arg: Option<&Path>) -> PathBuf {
-    arg.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    arg.map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }

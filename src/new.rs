@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub enum NewError {
     Exists(PathBuf),
-    UnknownId { kind: &'static str, id: String, known: Vec<String> },
+    UnknownId {
+        kind: &'static str,
+        id: String,
+        known: Vec<String>,
+    },
     BadId(String),
     BadUrl(String),
     NotASite(PathBuf),
@@ -19,14 +23,28 @@ pub enum NewError {
 impl std::fmt::Display for NewError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            NewError::Exists(p) => write!(f, "{} already exists; kurator never overwrites files", p.display()),
+            NewError::Exists(p) => write!(
+                f,
+                "{} already exists; kurator never overwrites files",
+                p.display()
+            ),
             NewError::UnknownId { kind, id, known } if known.is_empty() => {
                 write!(f, "unknown {kind} `{id}`: there are no {kind}s yet; create one with `kurator new {kind} ID`")
             }
-            NewError::UnknownId { kind, id, known } => write!(f, "unknown {kind} `{id}`; known: {}", known.join(", ")),
-            NewError::BadId(id) => write!(f, "`{id}` is not a valid id (lowercase a-z, 0-9 and -); try `{}`", slugify(id)),
+            NewError::UnknownId { kind, id, known } => {
+                write!(f, "unknown {kind} `{id}`; known: {}", known.join(", "))
+            }
+            NewError::BadId(id) => write!(
+                f,
+                "`{id}` is not a valid id (lowercase a-z, 0-9 and -); try `{}`",
+                slugify(id)
+            ),
             NewError::BadUrl(u) => write!(f, "`{u}` is not an absolute http(s) URL"),
-            NewError::NotASite(p) => write!(f, "{} has no site.yaml; run this inside a site or pass --site", p.display()),
+            NewError::NotASite(p) => write!(
+                f,
+                "{} has no site.yaml; run this inside a site or pass --site",
+                p.display()
+            ),
             NewError::Io(p, e) => write!(f, "{}: {e}", p.display()),
         }
     }
@@ -41,7 +59,12 @@ fn known_ids(site: &Path, folder: &str) -> Vec<String> {
     let mut ids: Vec<String> = fs::read_dir(site.join(folder))
         .map(|rd| {
             rd.flatten()
-                .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".md")).map(str::to_string))
+                .filter_map(|e| {
+                    e.file_name()
+                        .to_str()
+                        .and_then(|n| n.strip_suffix(".md"))
+                        .map(str::to_string)
+                })
                 .filter(|n| !crate::discover::is_ignored_name(n))
                 .collect()
         })
@@ -55,7 +78,11 @@ fn require(site: &Path, kind: &'static str, folder: &str, id: &str) -> Result<()
     if known.iter().any(|k| k == id) {
         Ok(())
     } else {
-        Err(NewError::UnknownId { kind, id: id.to_string(), known })
+        Err(NewError::UnknownId {
+            kind,
+            id: id.to_string(),
+            known,
+        })
     }
 }
 
@@ -72,11 +99,16 @@ fn create(path: &Path, text: &str) -> Result<PathBuf, NewError> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| NewError::Io(dir.to_path_buf(), e))?;
     }
-    let mut f = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => NewError::Exists(path.to_path_buf()),
-        _ => NewError::Io(path.to_path_buf(), e),
-    })?;
-    std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| NewError::Io(path.to_path_buf(), e))?;
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => NewError::Exists(path.to_path_buf()),
+            _ => NewError::Io(path.to_path_buf(), e),
+        })?;
+    std::io::Write::write_all(&mut f, text.as_bytes())
+        .map_err(|e| NewError::Io(path.to_path_buf(), e))?;
     Ok(path.to_path_buf())
 }
 
@@ -96,25 +128,49 @@ fn today(site: &Path) -> String {
 
 fn file_slug(title: &str) -> String {
     let s = slugify(title);
-    if s.is_empty() { "untitled".into() } else { s }
+    if s.is_empty() {
+        "untitled".into()
+    } else {
+        s
+    }
 }
 
 /// `kurator new article`.
-pub fn article(site: &Path, title: &str, author: &str, channel: &str, lang: Option<&str>) -> Result<PathBuf, NewError> {
+pub fn article(
+    site: &Path,
+    title: &str,
+    author: &str,
+    channel: &str,
+    lang: Option<&str>,
+) -> Result<PathBuf, NewError> {
     require_site(site)?;
     require(site, "author", "authors", author)?;
     require(site, "channel", "channels", channel)?;
     let date = today(site);
-    let lang_line = lang.map(|l| format!("lang: {}\n", q(l))).unwrap_or_default();
+    let lang_line = lang
+        .map(|l| format!("lang: {}\n", q(l)))
+        .unwrap_or_default();
     let text = format!(
         "---\ntitle: {}\ndate: {date}\nauthors: [{author}]\nchannels: [{channel}]\ntags: []\n{lang_line}draft: true\n---\nFirst paragraph: what this is about and why it matters. It becomes the summary.\n\n<!-- more -->\n\nThe rest of the article.\n",
         q(title)
     );
-    create(&site.join("articles").join(format!("{date}-{}.md", file_slug(title))), &text)
+    create(
+        &site
+            .join("articles")
+            .join(format!("{date}-{}.md", file_slug(title))),
+        &text,
+    )
 }
 
 /// `kurator new link`.
-pub fn link(site: &Path, url: &str, title: &str, source: &str, curator: &str, channel: &str) -> Result<PathBuf, NewError> {
+pub fn link(
+    site: &Path,
+    url: &str,
+    title: &str,
+    source: &str,
+    curator: &str,
+    channel: &str,
+) -> Result<PathBuf, NewError> {
     require_site(site)?;
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(NewError::BadUrl(url.to_string()));
@@ -128,7 +184,12 @@ pub fn link(site: &Path, url: &str, title: &str, source: &str, curator: &str, ch
         q(title),
         q(source)
     );
-    create(&site.join("links").join(format!("{date}-{}.md", file_slug(title))), &text)
+    create(
+        &site
+            .join("links")
+            .join(format!("{date}-{}.md", file_slug(title))),
+        &text,
+    )
 }
 
 /// `kurator new author`.
@@ -153,7 +214,11 @@ pub fn channel(site: &Path, id: &str, title: &str) -> Result<PathBuf, NewError> 
 
 /// `kurator new site`: a small, working hub that builds and checks clean.
 pub fn site(dir: &Path) -> Result<Vec<PathBuf>, NewError> {
-    if dir.exists() && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+    if dir.exists()
+        && fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
         return Err(NewError::Exists(dir.to_path_buf()));
     }
     let date = today(dir);
@@ -165,7 +230,10 @@ pub fn site(dir: &Path) -> Result<Vec<PathBuf>, NewError> {
         ("pages/about.md".into(), "---\ntitle: Über diesen Hub\nmenu: true\nweight: 10\n---\nDieser Hub wird mit kurator gebaut.\n".into()),
         ("static/.gitkeep".into(), String::new()),
     ];
-    files.iter().map(|(rel, text)| create(&dir.join(rel), text)).collect()
+    files
+        .iter()
+        .map(|(rel, text)| create(&dir.join(rel), text))
+        .collect()
 }
 
 const STARTER_SITE: &str = "title: Mein Hub

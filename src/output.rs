@@ -39,7 +39,11 @@ impl std::fmt::Display for OutputError {
 /// Resolves `.`/`..` and symlinks of the existing part of a path, so that
 /// `-o ..` or a symlinked output compares correctly with the site folder.
 pub fn absolute(path: &Path) -> PathBuf {
-    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
     let mut existing = abs.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
@@ -76,7 +80,10 @@ pub fn check_target(site: &Path, out: &Path, force: bool) -> Result<(), OutputEr
         if !out.is_dir() {
             return Err(OutputError::NotADirectory(out));
         }
-        let empty = fs::read_dir(&out).map_err(|e| OutputError::Io(out.clone(), e))?.next().is_none();
+        let empty = fs::read_dir(&out)
+            .map_err(|e| OutputError::Io(out.clone(), e))?
+            .next()
+            .is_none();
         if !empty && !out.join(MARKER).exists() && !force {
             return Err(OutputError::NotOurs(out));
         }
@@ -95,15 +102,25 @@ impl Staging {
     /// Creates `.<name>.kurator-staging-<pid>` beside `target`.
     pub fn create(target: &Path) -> Result<Staging, OutputError> {
         let target = absolute(target);
-        let parent = target.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-        let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+        let parent = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "public".into());
         fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
         let dir = parent.join(format!(".{name}.kurator-staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
         }
         fs::create_dir(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
-        Ok(Staging { dir, target, committed: false })
+        Ok(Staging {
+            dir,
+            target,
+            committed: false,
+        })
     }
 
     /// Writes one output file into the staging folder.
@@ -111,8 +128,15 @@ impl Staging {
         let rel = Path::new(&out.path);
         // Paths come from kurator's own URL rules, but check anyway: nothing
         // may land outside the staging folder.
-        if rel.is_absolute() || rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unsafe output path {}", out.path)));
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("unsafe output path {}", out.path),
+            ));
         }
         let dest = self.dir.join(rel);
         if let Some(p) = dest.parent() {
@@ -128,11 +152,17 @@ impl Staging {
     /// Swaps the staging folder into place: the old output is moved aside,
     /// the new one renamed in, the old one deleted.
     pub fn commit(mut self) -> Result<(), OutputError> {
-        fs::write(self.dir.join(MARKER), b"written by kurator; this folder is replaced on every build\n")
-            .map_err(|e| OutputError::Io(self.dir.clone(), e))?;
+        fs::write(
+            self.dir.join(MARKER),
+            b"written by kurator; this folder is replaced on every build\n",
+        )
+        .map_err(|e| OutputError::Io(self.dir.clone(), e))?;
         let old = self.dir.with_file_name(format!(
             ".{}.kurator-old-{}",
-            self.target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+            self.target
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
             std::process::id()
         ));
         let had_old = self.target.exists();

@@ -56,8 +56,20 @@ pub fn run(site: &Site, statics: &FxHashSet<String>) -> Vec<Diagnostic> {
 }
 
 fn finding(loc: Location, code: &str, message: String, hint: String) -> Diagnostic {
-    let severity = RULES.iter().find(|(c, _)| *c == code).map(|(_, s)| *s).unwrap_or(Severity::Error);
-    Diagnostic { severity, code: code.to_string(), file: loc.file, line: loc.line, column: loc.column, message, hint: Some(hint) }
+    let severity = RULES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, s)| *s)
+        .unwrap_or(Severity::Error);
+    Diagnostic {
+        severity,
+        code: code.to_string(),
+        file: loc.file,
+        line: loc.line,
+        column: loc.column,
+        message,
+        hint: Some(hint),
+    }
 }
 
 fn apply_severity(g: &Guidelines, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -84,7 +96,11 @@ fn occurrences(origin: &Origin, needle: &str) -> Vec<Location> {
         .into_iter()
         .map(|(l, c)| Location::at(&origin.rel, origin.fm_line + l - 1, c))
         .collect();
-    v.extend(find_all(&origin.body, needle).into_iter().map(|(l, c)| Location::at(&origin.rel, origin.body_line + l - 1, c)));
+    v.extend(
+        find_all(&origin.body, needle)
+            .into_iter()
+            .map(|(l, c)| Location::at(&origin.rel, origin.body_line + l - 1, c)),
+    );
     v
 }
 
@@ -104,8 +120,16 @@ fn confidential_markers(g: &Guidelines, origin: &Origin, out: &mut Vec<Diagnosti
 fn banned_terms(g: &Guidelines, origin: &Origin, out: &mut Vec<Diagnostic>) {
     for b in &g.banned_terms {
         for loc in occurrences(origin, &b.term) {
-            let reason = b.reason.as_deref().unwrap_or("listed in guidelines.banned_terms");
-            out.push(finding(loc, "banned-term", format!("`{}` must not be used: {reason}", b.term), "rephrase without the term".into()));
+            let reason = b
+                .reason
+                .as_deref()
+                .unwrap_or("listed in guidelines.banned_terms");
+            out.push(finding(
+                loc,
+                "banned-term",
+                format!("`{}` must not be used: {reason}", b.term),
+                "rephrase without the term".into(),
+            ));
         }
     }
 }
@@ -113,7 +137,12 @@ fn banned_terms(g: &Guidelines, origin: &Origin, out: &mut Vec<Diagnostic>) {
 /// Articles mentioning a listed company need a `disclosure`. Curated links
 /// have no disclosure field, so they are not checked (documented).
 fn disclosure(g: &Guidelines, it: &Item, out: &mut Vec<Diagnostic>) {
-    if it.kind != ItemKind::Article || it.disclosure.as_deref().is_some_and(|d| !d.trim().is_empty()) {
+    if it.kind != ItemKind::Article
+        || it
+            .disclosure
+            .as_deref()
+            .is_some_and(|d| !d.trim().is_empty())
+    {
         return;
     }
     for name in &g.disclosure_required_for {
@@ -129,7 +158,9 @@ fn disclosure(g: &Guidelines, it: &Item, out: &mut Vec<Diagnostic>) {
 }
 
 fn quote(g: &Guidelines, it: &Item, out: &mut Vec<Diagnostic>) {
-    let Some(q) = it.link.as_ref().and_then(|l| l.quote.as_deref()) else { return };
+    let Some(q) = it.link.as_ref().and_then(|l| l.quote.as_deref()) else {
+        return;
+    };
     let words = q.split_whitespace().count();
     let loc = it.origin.key("quote");
     if let Some(max) = g.max_quote_words {
@@ -138,7 +169,8 @@ fn quote(g: &Guidelines, it: &Item, out: &mut Vec<Diagnostic>) {
                 loc.clone(),
                 "quote-too-long",
                 format!("quote has {words} words, more than the allowed {max}"),
-                "shorten the quote: quote briefly, link to the source, and say what you think".into(),
+                "shorten the quote: quote briefly, link to the source, and say what you think"
+                    .into(),
             ));
         }
         // Only sites that set a quote limit care about quote length at all.
@@ -148,7 +180,8 @@ fn quote(g: &Guidelines, it: &Item, out: &mut Vec<Diagnostic>) {
                 loc,
                 "quote-longer-than-commentary",
                 format!("quote ({words} words) is longer than the commentary ({commentary} words)"),
-                "a curated link is worth reading for the curator's view: write more than you quote".into(),
+                "a curated link is worth reading for the curator's view: write more than you quote"
+                    .into(),
             ));
         }
     }
@@ -158,7 +191,10 @@ fn alt_text(g: &Guidelines, origin: &Origin, refs: &[BodyRef], out: &mut Vec<Dia
     if !g.require_alt_text {
         return;
     }
-    for r in refs.iter().filter(|r| r.is_image && r.alt.trim().is_empty()) {
+    for r in refs
+        .iter()
+        .filter(|r| r.is_image && r.alt.trim().is_empty())
+    {
         out.push(finding(
             origin.body_offset(r.offset),
             "missing-alt-text",
@@ -175,15 +211,37 @@ struct Targets {
 
 impl Targets {
     fn new(site: &Site, statics: &FxHashSet<String>) -> Self {
-        let mut urls: Vec<String> = ["/", "/channels/", "/authors/", "/tags/", "/archive/", "/search/", "/404.html", "/feeds.opml", "/sitemap.xml", "/robots.txt", "/search-index.json"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut urls: Vec<String> = [
+            "/",
+            "/channels/",
+            "/authors/",
+            "/tags/",
+            "/archive/",
+            "/search/",
+            "/404.html",
+            "/feeds.opml",
+            "/sitemap.xml",
+            "/robots.txt",
+            "/search-index.json",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         urls.extend(site.links.iter().map(|l| l.url.clone()));
         urls.extend(site.page_urls.iter().cloned());
         urls.extend(site.aliases.iter().map(|(a, _)| a.clone()));
-        urls.extend(site.items.iter().map(|i| format!("/archive/{}/", i.date.year())));
-        for base in site.channels.iter().map(|c| format!("/channels/{}/", c.id)).chain(site.authors.iter().map(|a| format!("/authors/{}/", a.id))).chain(site.tags.iter().map(|t| format!("/tags/{}/", t.slug))) {
+        urls.extend(
+            site.items
+                .iter()
+                .map(|i| format!("/archive/{}/", i.date.year())),
+        );
+        for base in site
+            .channels
+            .iter()
+            .map(|c| format!("/channels/{}/", c.id))
+            .chain(site.authors.iter().map(|a| format!("/authors/{}/", a.id)))
+            .chain(site.tags.iter().map(|t| format!("/tags/{}/", t.slug)))
+        {
             urls.push(format!("{base}atom.xml"));
             urls.push(format!("{base}feed.json"));
             urls.push(base);
@@ -199,7 +257,8 @@ impl Targets {
         if path.is_empty() || path == "/" {
             return true;
         }
-        self.paths.contains(&output_path(&path)) || self.paths.contains(path.trim_start_matches('/'))
+        self.paths.contains(&output_path(&path))
+            || self.paths.contains(path.trim_start_matches('/'))
     }
 }
 
@@ -210,7 +269,11 @@ fn internal_refs(targets: &Targets, origin: &Origin, refs: &[BodyRef], out: &mut
         if !r.url.starts_with('/') || r.url.starts_with("//") || targets.exists(&r.url) {
             continue;
         }
-        let (code, what) = if r.is_image { ("broken-image", "image") } else { ("broken-link", "link") };
+        let (code, what) = if r.is_image {
+            ("broken-image", "image")
+        } else {
+            ("broken-link", "link")
+        };
         out.push(finding(
             origin.body_offset(r.offset),
             code,

@@ -10,7 +10,10 @@ pub fn find_all(hay: &str, needle: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for (ln, line) in hay.lines().enumerate() {
         let chars: Vec<char> = line.chars().collect();
-        let lower: Vec<char> = chars.iter().map(|c| c.to_lowercase().next().unwrap_or(*c)).collect();
+        let lower: Vec<char> = chars
+            .iter()
+            .map(|c| c.to_lowercase().next().unwrap_or(*c))
+            .collect();
         if lower.len() < lower_needle.len() {
             continue;
         }
@@ -34,8 +37,14 @@ mod tests {
 
     #[test]
     fn finds_whole_words_case_insensitively() {
-        assert_eq!(find_all("a\nist VERTRAULICH.\n", "vertraulich"), vec![(2, 5)]);
-        assert_eq!(find_all("Projekt Falcon und projekt falcon", "Projekt Falcon"), vec![(1, 1), (1, 20)]);
+        assert_eq!(
+            find_all("a\nist VERTRAULICH.\n", "vertraulich"),
+            vec![(2, 5)]
+        );
+        assert_eq!(
+            find_all("Projekt Falcon und projekt falcon", "Projekt Falcon"),
+            vec![(1, 1), (1, 20)]
+        );
         assert!(find_all("Falconry", "Falcon").is_empty());
         assert_eq!(find_all("Größe ÜBER", "über"), vec![(1, 7)]);
     }

@@ -33,11 +33,20 @@ pub fn run(a: BuildArgs) -> i32 {
     let site_dir = crate::site_dir(a.site.site.as_deref());
     // A relative -o is relative to the current folder, like every other tool.
     let opts = BuildOptions {
-        load: LoadOptions { site_dir, drafts: a.site.drafts, future: a.future, base_url: a.base_url, exclude: Vec::new() },
+        load: LoadOptions {
+            site_dir,
+            drafts: a.site.drafts,
+            future: a.future,
+            base_url: a.base_url,
+            exclude: Vec::new(),
+        },
         output: a.output.clone(),
         force: a.force,
     };
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(a.jobs.unwrap_or(0)).build() {
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(a.jobs.unwrap_or(0))
+        .build()
+    {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: cannot start worker threads: {e}");
@@ -72,7 +81,9 @@ pub fn run(a: BuildArgs) -> i32 {
         Err(BuildError::Content(diags)) => {
             print_human(&diags, &opts.load.site_dir);
             let n = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!("error: build failed with {n} error(s); the output folder was left unchanged");
+            eprintln!(
+                "error: build failed with {n} error(s); the output folder was left unchanged"
+            );
             1
         }
         Err(BuildError::Output(e)) => {

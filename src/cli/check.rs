@@ -25,9 +25,16 @@ pub fn run(a: CheckArgs) -> i32 {
         eprintln!("error: site folder {} does not exist", site_dir.display());
         return 2;
     }
-    let opts = LoadOptions { site_dir: site_dir.clone(), drafts: a.site.drafts, future: true, ..Default::default() };
+    let opts = LoadOptions {
+        site_dir: site_dir.clone(),
+        drafts: a.site.drafts,
+        future: true,
+        ..Default::default()
+    };
     let diags = crate::check(&opts);
-    let color = a.format == Format::Human && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = a.format == Format::Human
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
     let source = |rel: &str| std::fs::read_to_string(site_dir.join(rel)).ok();
     let stdout = std::io::stdout();
     match diagnostics::print(&diags, a.format, color, &source, &mut stdout.lock()) {

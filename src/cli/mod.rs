@@ -59,5 +59,11 @@ pub fn print_human(diags: &[crate::diagnostics::Diagnostic], site_dir: &std::pat
     use std::io::IsTerminal;
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let source = |rel: &str| std::fs::read_to_string(site_dir.join(rel)).ok();
-    let _ = crate::diagnostics::print(diags, crate::diagnostics::Format::Human, color, &source, &mut std::io::stderr().lock());
+    let _ = crate::diagnostics::print(
+        diags,
+        crate::diagnostics::Format::Human,
+        color,
+        &source,
+        &mut std::io::stderr().lock(),
+    );
 }

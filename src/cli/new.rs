@@ -56,12 +56,30 @@ pub enum NewCommand {
 pub fn run(c: NewCommand) -> i32 {
     let result = match c {
         NewCommand::Site { dir } => new::site(&dir).map(|files| {
-            files.into_iter().filter(|f| !f.ends_with(".gitkeep")).collect()
+            files
+                .into_iter()
+                .filter(|f| !f.ends_with(".gitkeep"))
+                .collect()
         }),
-        NewCommand::Article { title, author, channel, lang, site } => new::article(&site, &title, &author, &channel, lang.as_deref()).map(|p| vec![p]),
-        NewCommand::Link { url, title, source, curator, channel, site } => new::link(&site, &url, &title, &source, &curator, &channel).map(|p| vec![p]),
+        NewCommand::Article {
+            title,
+            author,
+            channel,
+            lang,
+            site,
+        } => new::article(&site, &title, &author, &channel, lang.as_deref()).map(|p| vec![p]),
+        NewCommand::Link {
+            url,
+            title,
+            source,
+            curator,
+            channel,
+            site,
+        } => new::link(&site, &url, &title, &source, &curator, &channel).map(|p| vec![p]),
         NewCommand::Author { id, name, site } => new::author(&site, &id, &name).map(|p| vec![p]),
-        NewCommand::Channel { id, title, site } => new::channel(&site, &id, &title).map(|p| vec![p]),
+        NewCommand::Channel { id, title, site } => {
+            new::channel(&site, &id, &title).map(|p| vec![p])
+        }
     };
     match result {
         Ok(files) => {

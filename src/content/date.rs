@@ -16,7 +16,10 @@ pub fn parse(text: &str, tz: &TimeZone) -> Result<Zoned, String> {
         let ts: Timestamp = t.parse().map_err(|e: jiff::Error| short(e))?;
         return Ok(ts.to_zoned(tz.clone()));
     }
-    let dt: DateTime = t.replacen(' ', "T", 1).parse().map_err(|e: jiff::Error| short(e))?;
+    let dt: DateTime = t
+        .replacen(' ', "T", 1)
+        .parse()
+        .map_err(|e: jiff::Error| short(e))?;
     // In a DST gap the compatible strategy moves forward, like most calendars.
     dt.to_zoned(tz.clone()).map_err(short)
 }
@@ -37,7 +40,10 @@ fn short(e: jiff::Error) -> String {
 
 /// Formats a date for display with a theme's `date_format` and month names.
 pub fn display(z: &Zoned, format: &str, months: &[String]) -> String {
-    let month = months.get(z.month() as usize - 1).cloned().unwrap_or_else(|| z.month().to_string());
+    let month = months
+        .get(z.month() as usize - 1)
+        .cloned()
+        .unwrap_or_else(|| z.month().to_string());
     format
         .replace("{day}", &z.day().to_string())
         .replace("{month}", &month)
@@ -88,9 +94,15 @@ mod tests {
     #[test]
     fn display_in_german_and_english() {
         let z = parse("2020-04-16", &berlin()).unwrap();
-        let de: Vec<String> = ["Januar", "Februar", "März", "April"].iter().map(|s| s.to_string()).collect();
+        let de: Vec<String> = ["Januar", "Februar", "März", "April"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(display(&z, "{day}. {month} {year}", &de), "16. April 2020");
-        let en: Vec<String> = ["January", "February", "March", "April"].iter().map(|s| s.to_string()).collect();
+        let en: Vec<String> = ["January", "February", "March", "April"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(display(&z, "{month} {day}, {year}", &en), "April 16, 2020");
     }
 }

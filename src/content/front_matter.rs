@@ -23,24 +23,39 @@ pub struct Split {
 /// Decodes raw bytes as UTF-8 text, reporting where it stops being valid.
 pub fn decode(bytes: Vec<u8>, file: &str) -> Result<String, (Location, Problem)> {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return Err((Location::at(file, 1, 1), Problem::NotUtf8 { valid_up_to: 0 }));
+        return Err((
+            Location::at(file, 1, 1),
+            Problem::NotUtf8 { valid_up_to: 0 },
+        ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = &e.as_bytes()[..valid];
         let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
-        (Location::at(file, line, 1), Problem::NotUtf8 { valid_up_to: valid })
+        (
+            Location::at(file, line, 1),
+            Problem::NotUtf8 { valid_up_to: valid },
+        )
     })
 }
 
 /// Splits `text` into front matter and body.
 pub fn split(text: &str, file: &str) -> Result<Split, (Location, Problem)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    };
     if text.contains('\0') {
         let before = &text[..text.find('\0').unwrap_or(0)];
         let line = before.matches('\n').count() + 1;
-        return Err((Location::at(file, line, 1), Problem::Io { what: "file contains NUL bytes (is it binary?)".into() }));
+        return Err((
+            Location::at(file, line, 1),
+            Problem::Io {
+                what: "file contains NUL bytes (is it binary?)".into(),
+            },
+        ));
     }
     let mut lines = text.split_inclusive('\n');
     match lines.next() {
@@ -53,7 +68,12 @@ pub fn split(text: &str, file: &str) -> Result<Split, (Location, Problem)> {
         if line.trim_end() == "---" {
             let front_matter = text[fm_start..offset].to_string();
             let body = text[offset + line.len()..].to_string();
-            return Ok(Split { front_matter, fm_line: 2, body, body_line: i + 3 });
+            return Ok(Split {
+                front_matter,
+                fm_line: 2,
+                body,
+                body_line: i + 3,
+            });
         }
         offset += line.len();
     }
@@ -81,9 +101,15 @@ mod tests {
 
     #[test]
     fn missing_and_unclosed_front_matter() {
-        assert_eq!(split("Hello", "a.md").unwrap_err().1, Problem::NoFrontMatter);
+        assert_eq!(
+            split("Hello", "a.md").unwrap_err().1,
+            Problem::NoFrontMatter
+        );
         assert_eq!(split("", "a.md").unwrap_err().1, Problem::NoFrontMatter);
-        assert_eq!(split("---\ntitle: a\n", "a.md").unwrap_err().1, Problem::UnclosedFrontMatter);
+        assert_eq!(
+            split("---\ntitle: a\n", "a.md").unwrap_err().1,
+            Problem::UnclosedFrontMatter
+        );
     }
 
     #[test]

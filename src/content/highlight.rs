@@ -29,19 +29,32 @@ impl Default for Highlighter {
 impl Highlighter {
     /// Loads syntect's bundled syntaxes (once per build).
     pub fn new() -> Self {
-        Highlighter { syntaxes: SyntaxSet::load_defaults_newlines() }
+        Highlighter {
+            syntaxes: SyntaxSet::load_defaults_newlines(),
+        }
     }
 
     /// Highlights `code` as `lang`. Returns the HTML of the whole `<pre>`
     /// element and, when highlighting had to be skipped, why.
     pub fn highlight(&self, code: &str, lang: &str) -> (String, Option<Problem>) {
         let lang_class = crate::content::markdown::escape_attr(lang);
-        let plain = || format!("<pre><code class=\"language-{lang_class}\">{}</code></pre>\n", escape(code));
+        let plain = || {
+            format!(
+                "<pre><code class=\"language-{lang_class}\">{}</code></pre>\n",
+                escape(code)
+            )
+        };
         let Some(syntax) = self.syntaxes.find_syntax_by_token(lang) else {
             return (plain(), None);
         };
         let fallback = |reason: &str| {
-            (plain(), Some(Problem::HighlightFallback { lang: lang.to_string(), reason: reason.to_string() }))
+            (
+                plain(),
+                Some(Problem::HighlightFallback {
+                    lang: lang.to_string(),
+                    reason: reason.to_string(),
+                }),
+            )
         };
         if code.len() > MAX_BLOCK_BYTES {
             return fallback("the block is larger than 256 KiB");
@@ -52,7 +65,10 @@ impl Highlighter {
         let started = Instant::now();
         let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, STYLE);
         for line in LinesWithEndings::from(code) {
-            if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+            if gen
+                .parse_html_for_line_which_includes_newline(line)
+                .is_err()
+            {
                 return fallback("the grammar failed on this input");
             }
             if started.elapsed() > TIME_BUDGET {
@@ -71,12 +87,16 @@ pub fn stylesheet(light: &str, dark: Option<&str>) -> Result<String, String> {
     let get = |name: &str| {
         themes.themes.get(name).ok_or_else(|| {
             let known: Vec<&str> = themes.themes.keys().map(String::as_str).collect();
-            format!("unknown highlight theme `{name}`; known: {}", known.join(", "))
+            format!(
+                "unknown highlight theme `{name}`; known: {}",
+                known.join(", ")
+            )
         })
     };
     let mut css = css_for_theme_with_class_style(get(light)?, STYLE).map_err(|e| e.to_string())?;
     if let Some(dark) = dark {
-        let dark_css = css_for_theme_with_class_style(get(dark)?, STYLE).map_err(|e| e.to_string())?;
+        let dark_css =
+            css_for_theme_with_class_style(get(dark)?, STYLE).map_err(|e| e.to_string())?;
         css.push_str("@media (prefers-color-scheme: dark) {\n");
         css.push_str(&dark_css);
         css.push_str("}\n");

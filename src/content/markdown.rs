@@ -87,13 +87,22 @@ pub fn render(src: &str, opts: &RenderOptions) -> Rendered {
                 if matches!(tag, Tag::Paragraph) && depth == 0 && first_para.is_none() {
                     first_para = Some((events.len(), None));
                 }
-                if matches!(tag, Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_) | Tag::Table(_)) {
+                if matches!(
+                    tag,
+                    Tag::BlockQuote(_)
+                        | Tag::List(_)
+                        | Tag::Item
+                        | Tag::FootnoteDefinition(_)
+                        | Tag::Table(_)
+                ) {
                     depth += 1;
                 }
                 match tag {
                     Tag::CodeBlock(kind) => {
                         let lang = match kind {
-                            CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                            CodeBlockKind::Fenced(info) => {
+                                info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                            }
                             CodeBlockKind::Indented => String::new(),
                         };
                         code = Some((lang, String::new(), range.start));
@@ -102,7 +111,12 @@ pub fn render(src: &str, opts: &RenderOptions) -> Rendered {
                     Tag::Heading { .. } => heading = Some((events.len(), String::new())),
                     Tag::Link { dest_url, .. } => {
                         let (url, problem) = checked_url(dest_url);
-                        out.refs.push(BodyRef { url: dest_url.to_string(), is_image: false, offset: range.start, alt: String::new() });
+                        out.refs.push(BodyRef {
+                            url: dest_url.to_string(),
+                            is_image: false,
+                            offset: range.start,
+                            alt: String::new(),
+                        });
                         if let Some(p) = problem {
                             out.problems.push((range.start, p));
                             events.push(Event::Start(relink(tag, url)));
@@ -112,7 +126,12 @@ pub fn render(src: &str, opts: &RenderOptions) -> Rendered {
                     Tag::Image { dest_url, .. } => {
                         let (url, problem) = checked_url(dest_url);
                         alt_of = Some(out.refs.len());
-                        out.refs.push(BodyRef { url: dest_url.to_string(), is_image: true, offset: range.start, alt: String::new() });
+                        out.refs.push(BodyRef {
+                            url: dest_url.to_string(),
+                            is_image: true,
+                            offset: range.start,
+                            alt: String::new(),
+                        });
                         if let Some(p) = problem {
                             out.problems.push((range.start, p));
                             events.push(Event::Start(relink(tag, url)));
@@ -123,7 +142,14 @@ pub fn render(src: &str, opts: &RenderOptions) -> Rendered {
                 }
             }
             Event::End(end) => {
-                if matches!(end, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition | TagEnd::Table) {
+                if matches!(
+                    end,
+                    TagEnd::BlockQuote(_)
+                        | TagEnd::List(_)
+                        | TagEnd::Item
+                        | TagEnd::FootnoteDefinition
+                        | TagEnd::Table
+                ) {
                     depth = depth.saturating_sub(1);
                 }
                 match end {
@@ -194,7 +220,11 @@ fn set_heading_id(ev: &mut Event, text: &str, ids: &mut FxHashMap<String, usize>
             Some(given) => given.to_string(),
             None => {
                 let s = slugify(text);
-                if s.is_empty() { "section".to_string() } else { s }
+                if s.is_empty() {
+                    "section".to_string()
+                } else {
+                    s
+                }
             }
         };
         let n = ids.entry(base.clone()).or_insert(0);
@@ -206,8 +236,28 @@ fn set_heading_id(ev: &mut Event, text: &str, ids: &mut FxHashMap<String, usize>
 
 fn relink<'a>(tag: &Tag<'a>, url: String) -> Tag<'a> {
     match tag.clone() {
-        Tag::Link { link_type, title, id, .. } => Tag::Link { link_type, dest_url: url.into(), title, id },
-        Tag::Image { link_type, title, id, .. } => Tag::Image { link_type, dest_url: url.into(), title, id },
+        Tag::Link {
+            link_type,
+            title,
+            id,
+            ..
+        } => Tag::Link {
+            link_type,
+            dest_url: url.into(),
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            title,
+            id,
+            ..
+        } => Tag::Image {
+            link_type,
+            dest_url: url.into(),
+            title,
+            id,
+        },
         other => other,
     }
 }
@@ -216,7 +266,12 @@ fn relink<'a>(tag: &Tag<'a>, url: String) -> Tag<'a> {
 /// disguised with case, whitespace or control characters).
 fn checked_url(url: &CowStr) -> (String, Option<Problem>) {
     if is_unsafe_url(url) {
-        ("#".to_string(), Some(Problem::UnsafeUrl { value: url.to_string() }))
+        (
+            "#".to_string(),
+            Some(Problem::UnsafeUrl {
+                value: url.to_string(),
+            }),
+        )
     } else {
         (url.to_string(), None)
     }
@@ -230,7 +285,9 @@ pub fn is_unsafe_url(url: &str) -> bool {
         .take(16)
         .collect::<String>()
         .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:"].iter().any(|s| norm.starts_with(s))
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| norm.starts_with(s))
 }
 
 /// Sanitises rendered HTML with ammonia, keeping what kurator itself emits
@@ -282,7 +339,12 @@ pub fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    let text = out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'");
+    let text = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -297,14 +359,24 @@ mod tests {
 
     fn md(src: &str, lang: &str) -> Rendered {
         let h = Highlighter::new();
-        render(src, &RenderOptions { lang, unsafe_html: false, highlighter: &h })
+        render(
+            src,
+            &RenderOptions {
+                lang,
+                unsafe_html: false,
+                highlighter: &h,
+            },
+        )
     }
 
     #[test]
     fn summary_split_at_more_marker() {
         let r = md("First para.\n\nSecond.\n\n<!-- more -->\n\nRest.\n", "en");
         let s = r.summary_html.unwrap();
-        assert!(s.contains("First para.") && s.contains("Second.") && !s.contains("Rest."), "{s}");
+        assert!(
+            s.contains("First para.") && s.contains("Second.") && !s.contains("Rest."),
+            "{s}"
+        );
         assert!(!r.html.contains("more"));
     }
 
@@ -330,7 +402,10 @@ mod tests {
 
     #[test]
     fn extensions_are_on() {
-        let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~\n\n- [x] done\n\nNote[^1]\n\n[^1]: Foot.\n", "en");
+        let r = md(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~\n\n- [x] done\n\nNote[^1]\n\n[^1]: Foot.\n",
+            "en",
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>x</del>"));
         assert!(r.html.contains("checkbox"));
@@ -339,7 +414,10 @@ mod tests {
 
     #[test]
     fn script_urls_are_neutralised() {
-        let r = md("[x](javascript:alert(1)) ![y](JaVaScRiPt:alert(1)) [z](/ok/)", "en");
+        let r = md(
+            "[x](javascript:alert(1)) ![y](JaVaScRiPt:alert(1)) [z](/ok/)",
+            "en",
+        );
         assert!(!r.html.to_lowercase().contains("javascript"));
         assert_eq!(r.problems.len(), 2);
         assert_eq!(r.refs.len(), 3);
@@ -359,7 +437,10 @@ mod tests {
 
     #[test]
     fn image_alt_and_word_count() {
-        let r = md("One two three.\n\n![An owl](/owl.png)\n\n```rust\nlet not_counted = 1;\n```\n", "en");
+        let r = md(
+            "One two three.\n\n![An owl](/owl.png)\n\n```rust\nlet not_counted = 1;\n```\n",
+            "en",
+        );
         assert_eq!(r.refs[0].alt, "An owl");
         assert_eq!(r.word_count, 5);
         assert!(r.html.contains("hl-"));

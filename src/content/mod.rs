@@ -49,7 +49,12 @@ impl Origin {
         let offset = offset.min(self.body.len());
         let before = &self.body[..offset];
         let line = before.matches('\n').count();
-        let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+        let col = before
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
         Location::at(&self.rel, self.body_line + line, col)
     }
 }
@@ -159,7 +164,11 @@ pub struct ParseContext<'a> {
 
 /// Reads and parses one file. Returns the content (if usable) and every
 /// problem found in it.
-pub fn parse_file(kind: Kind, file: &SourceFile, cx: &ParseContext) -> (Option<Parsed>, Vec<Diagnostic>) {
+pub fn parse_file(
+    kind: Kind,
+    file: &SourceFile,
+    cx: &ParseContext,
+) -> (Option<Parsed>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let text = match read(file) {
         Ok(t) => t,
@@ -181,18 +190,40 @@ pub fn parse_file(kind: Kind, file: &SourceFile, cx: &ParseContext) -> (Option<P
 }
 
 fn read(file: &SourceFile) -> Result<String, (Location, Problem)> {
-    let io = |e: std::io::Error| (Location::file(&file.rel), Problem::Io { what: format!("cannot read file: {e}") });
+    let io = |e: std::io::Error| {
+        (
+            Location::file(&file.rel),
+            Problem::Io {
+                what: format!("cannot read file: {e}"),
+            },
+        )
+    };
     let len = std::fs::metadata(&file.path).map_err(io)?.len();
     if len > front_matter::MAX_FILE_BYTES {
-        return Err((Location::file(&file.rel), Problem::FileTooLarge { bytes: len, limit: front_matter::MAX_FILE_BYTES }));
+        return Err((
+            Location::file(&file.rel),
+            Problem::FileTooLarge {
+                bytes: len,
+                limit: front_matter::MAX_FILE_BYTES,
+            },
+        ));
     }
     let bytes = std::fs::read(&file.path).map_err(io)?;
     front_matter::decode(bytes, &file.rel)
 }
 
 /// Renders a body and turns its problems into located diagnostics.
-fn render_body(origin: &Origin, lang: &str, cx: &ParseContext, diags: &mut Vec<Diagnostic>) -> Rendered {
-    let opts = RenderOptions { lang, unsafe_html: cx.unsafe_html, highlighter: cx.highlighter };
+fn render_body(
+    origin: &Origin,
+    lang: &str,
+    cx: &ParseContext,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let opts = RenderOptions {
+        lang,
+        unsafe_html: cx.unsafe_html,
+        highlighter: cx.highlighter,
+    };
     let mut r = markdown::render(&origin.body, &opts);
     for (offset, p) in std::mem::take(&mut r.problems) {
         diags.push(Diagnostic::new(origin.body_offset(offset), p));

@@ -1,7 +1,10 @@
 //! The front-matter schema of each kind of file, and the checks that need
 //! only the file itself (dates, URLs, colours, ids).
 
-use super::{date, render_body, slug, yaml, Author, Channel, Item, ItemKind, LinkSource, Origin, Page, ParseContext, Parsed};
+use super::{
+    date, render_body, slug, yaml, Author, Channel, Item, ItemKind, LinkSource, Origin, Page,
+    ParseContext, Parsed,
+};
 use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::discover::Kind;
 use serde::Deserialize;
@@ -25,7 +28,15 @@ struct AuthorFm {
     #[serde(default = "yes")]
     active: bool,
 }
-const AUTHOR_KEYS: &[&str] = &["name", "role", "department", "avatar", "links", "languages", "active"];
+const AUTHOR_KEYS: &[&str] = &[
+    "name",
+    "role",
+    "department",
+    "avatar",
+    "links",
+    "languages",
+    "active",
+];
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -53,7 +64,14 @@ struct ChannelFm {
     #[serde(default)]
     language: Option<String>,
 }
-const CHANNEL_KEYS: &[&str] = &["title", "description", "curators", "color", "order", "language"];
+const CHANNEL_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "curators",
+    "color",
+    "order",
+    "language",
+];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -98,8 +116,24 @@ struct ArticleFm {
     image_alt: Option<String>,
 }
 const ARTICLE_KEYS: &[&str] = &[
-    "title", "date", "updated", "authors", "author", "channels", "tags", "summary", "lang", "draft",
-    "featured", "slug", "aliases", "in_reply_to", "discuss", "disclosure", "translation_of", "image",
+    "title",
+    "date",
+    "updated",
+    "authors",
+    "author",
+    "channels",
+    "tags",
+    "summary",
+    "lang",
+    "draft",
+    "featured",
+    "slug",
+    "aliases",
+    "in_reply_to",
+    "discuss",
+    "disclosure",
+    "translation_of",
+    "image",
     "image_alt",
 ];
 
@@ -145,8 +179,25 @@ struct LinkFm {
     discuss: BTreeMap<String, String>,
 }
 const LINK_KEYS: &[&str] = &[
-    "url", "title", "source", "source_author", "quote", "curator", "authors", "date", "updated",
-    "channels", "tags", "via", "lang", "summary", "draft", "featured", "slug", "aliases", "discuss",
+    "url",
+    "title",
+    "source",
+    "source_author",
+    "quote",
+    "curator",
+    "authors",
+    "date",
+    "updated",
+    "channels",
+    "tags",
+    "via",
+    "lang",
+    "summary",
+    "draft",
+    "featured",
+    "slug",
+    "aliases",
+    "discuss",
 ];
 
 #[derive(Deserialize)]
@@ -170,7 +221,12 @@ fn yes() -> bool {
 }
 
 /// Deserialises and validates one file's front matter, renders its body.
-pub(super) fn build(kind: Kind, origin: Origin, cx: &ParseContext, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
+pub(super) fn build(
+    kind: Kind,
+    origin: Origin,
+    cx: &ParseContext,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Parsed> {
     let stem = file_stem(&origin.rel);
     macro_rules! fm {
         ($t:ty, $keys:expr) => {
@@ -183,7 +239,10 @@ pub(super) fn build(kind: Kind, origin: Origin, cx: &ParseContext, diags: &mut V
             }
         };
     }
-    let mut v = Validator { origin: &origin, diags };
+    let mut v = Validator {
+        origin: &origin,
+        diags,
+    };
     match kind {
         Kind::Author => {
             let fm = fm!(AuthorFm, AUTHOR_KEYS);
@@ -197,9 +256,16 @@ pub(super) fn build(kind: Kind, origin: Origin, cx: &ParseContext, diags: &mut V
                 ("github", fm.links.github),
             ]
             .into_iter()
-            .filter_map(|(k, u)| u.filter(|u| v.http_url("links", k, u)).map(|u| (k.to_string(), u)))
+            .filter_map(|(k, u)| {
+                u.filter(|u| v.http_url("links", k, u))
+                    .map(|u| (k.to_string(), u))
+            })
             .collect();
-            let lang = fm.languages.first().map(String::as_str).unwrap_or(cx.site_lang);
+            let lang = fm
+                .languages
+                .first()
+                .map(String::as_str)
+                .unwrap_or(cx.site_lang);
             let bio = render_body(&origin, lang, cx, v.diags);
             Some(Parsed::Author(Author {
                 id: stem,
@@ -275,7 +341,10 @@ pub(super) fn build(kind: Kind, origin: Origin, cx: &ParseContext, diags: &mut V
                 "authors"
             };
             if authors.is_empty() {
-                v.diags.push(Diagnostic::new(Location::at(&origin.rel, 1, 1), Problem::MissingField { field: "curator" }));
+                v.diags.push(Diagnostic::new(
+                    Location::at(&origin.rel, 1, 1),
+                    Problem::MissingField { field: "curator" },
+                ));
             }
             let common = Common {
                 title: fm.title,
@@ -297,7 +366,13 @@ pub(super) fn build(kind: Kind, origin: Origin, cx: &ParseContext, diags: &mut V
             if !url_ok {
                 return None;
             }
-            item.link = Some(LinkSource { url: fm.url, source: fm.source, source_author: fm.source_author, quote: fm.quote, via });
+            item.link = Some(LinkSource {
+                url: fm.url,
+                source: fm.source,
+                source_author: fm.source_author,
+                quote: fm.quote,
+                via,
+            });
             Some(Parsed::Item(Box::new(item)))
         }
         Kind::Page => {
@@ -305,7 +380,15 @@ pub(super) fn build(kind: Kind, origin: Origin, cx: &ParseContext, diags: &mut V
             let slug = v.slug(fm.slug.as_deref(), slug::split_date_prefix(&stem).1);
             let lang = fm.lang.as_deref().unwrap_or(cx.site_lang);
             let body = render_body(&origin, lang, cx, v.diags);
-            Some(Parsed::Page(Page { title: fm.title, slug, lang: fm.lang, menu: fm.menu, weight: fm.weight, body, origin }))
+            Some(Parsed::Page(Page {
+                title: fm.title,
+                slug,
+                lang: fm.lang,
+                menu: fm.menu,
+                weight: fm.weight,
+                body,
+                origin,
+            }))
         }
     }
 }
@@ -343,20 +426,35 @@ impl Validator<'_> {
         let date_text = c.date.clone().or(file_date.map(str::to_string));
         let date = match date_text {
             None => {
-                self.push(Location::at(&self.origin.rel, 1, 1), Problem::MissingField { field: "date" });
+                self.push(
+                    Location::at(&self.origin.rel, 1, 1),
+                    Problem::MissingField { field: "date" },
+                );
                 None
             }
             Some(t) => self.date("date", &t, c.date.is_some(), cx),
         };
-        let updated = c.updated.as_deref().and_then(|t| self.date("updated", t, true, cx));
+        let updated = c
+            .updated
+            .as_deref()
+            .and_then(|t| self.date("updated", t, true, cx));
         if c.channels.is_empty() {
-            self.push(Location::at(&self.origin.rel, 1, 1), Problem::MissingField { field: "channels" });
+            self.push(
+                Location::at(&self.origin.rel, 1, 1),
+                Problem::MissingField { field: "channels" },
+            );
         }
         if c.authors.is_empty() && kind == ItemKind::Article {
-            self.push(Location::at(&self.origin.rel, 1, 1), Problem::MissingField { field: "authors" });
+            self.push(
+                Location::at(&self.origin.rel, 1, 1),
+                Problem::MissingField { field: "authors" },
+            );
         }
-        let discuss: Vec<(String, String)> =
-            c.discuss.into_iter().filter(|(k, u)| self.http_url("discuss", k, u)).collect();
+        let discuss: Vec<(String, String)> = c
+            .discuss
+            .into_iter()
+            .filter(|(k, u)| self.http_url("discuss", k, u))
+            .collect();
         let slug = self.slug(c.slug.as_deref(), rest);
         let lang = c.lang.as_deref().unwrap_or(cx.site_lang).to_string();
         let body = render_body(self.origin, &lang, cx, self.diags);
@@ -369,7 +467,11 @@ impl Validator<'_> {
             updated,
             authors: c.authors,
             channels: c.channels,
-            tags: c.tags.into_iter().filter(|t| !t.trim().is_empty()).collect(),
+            tags: c
+                .tags
+                .into_iter()
+                .filter(|t| !t.trim().is_empty())
+                .collect(),
             summary: c.summary,
             lang: c.lang,
             draft: c.draft,
@@ -388,12 +490,28 @@ impl Validator<'_> {
         })
     }
 
-    fn date(&mut self, key: &str, text: &str, from_fm: bool, cx: &ParseContext) -> Option<jiff::Zoned> {
+    fn date(
+        &mut self,
+        key: &str,
+        text: &str,
+        from_fm: bool,
+        cx: &ParseContext,
+    ) -> Option<jiff::Zoned> {
         match date::parse(text, cx.tz) {
             Ok(z) => Some(z),
             Err(reason) => {
-                let loc = if from_fm { self.origin.key(key) } else { Location::file(&self.origin.rel) };
-                self.push(loc, Problem::BadDate { value: text.to_string(), reason });
+                let loc = if from_fm {
+                    self.origin.key(key)
+                } else {
+                    Location::file(&self.origin.rel)
+                };
+                self.push(
+                    loc,
+                    Problem::BadDate {
+                        value: text.to_string(),
+                        reason,
+                    },
+                );
                 None
             }
         }
@@ -404,12 +522,22 @@ impl Validator<'_> {
             Some(s) if slug::is_valid_id(s) => s.to_string(),
             Some(s) => {
                 let loc = self.origin.key("slug");
-                self.push(loc, Problem::BadId { id: s.to_string(), expected: format!("try `{}`", slug::slugify(s)) });
+                self.push(
+                    loc,
+                    Problem::BadId {
+                        id: s.to_string(),
+                        expected: format!("try `{}`", slug::slugify(s)),
+                    },
+                );
                 slug::slugify(s)
             }
             None => {
                 let s = slug::slugify(from_file);
-                if s.is_empty() { "untitled".into() } else { s }
+                if s.is_empty() {
+                    "untitled".into()
+                } else {
+                    s
+                }
             }
         }
     }
@@ -419,17 +547,36 @@ impl Validator<'_> {
             let suggestion = slug::slugify(stem);
             self.push(
                 Location::file(&self.origin.rel),
-                Problem::BadId { id: stem.to_string(), expected: format!("rename the file to `{suggestion}.md`") },
+                Problem::BadId {
+                    id: stem.to_string(),
+                    expected: format!("rename the file to `{suggestion}.md`"),
+                },
             );
         }
     }
 
     fn http_url(&mut self, key: &str, sub: &str, url: &str) -> bool {
-        let ok = (url.starts_with("https://") || url.starts_with("http://")) && url.len() > 8 && !url.contains(char::is_whitespace);
+        let ok = (url.starts_with("https://") || url.starts_with("http://"))
+            && url.len() > 8
+            && !url.contains(char::is_whitespace);
         if !ok {
-            let loc = if sub.is_empty() { self.origin.key(key) } else { self.origin.key_item(key, sub) };
-            let field = if sub.is_empty() { key.to_string() } else { format!("{key}.{sub}") };
-            self.push(loc, Problem::BadUrl { field, value: url.to_string() });
+            let loc = if sub.is_empty() {
+                self.origin.key(key)
+            } else {
+                self.origin.key_item(key, sub)
+            };
+            let field = if sub.is_empty() {
+                key.to_string()
+            } else {
+                format!("{key}.{sub}")
+            };
+            self.push(
+                loc,
+                Problem::BadUrl {
+                    field,
+                    value: url.to_string(),
+                },
+            );
         }
         ok
     }
@@ -437,7 +584,12 @@ impl Validator<'_> {
     fn path_or_url(&mut self, key: &str, value: &str) -> bool {
         if super::markdown::is_unsafe_url(value) {
             let loc = self.origin.key(key);
-            self.push(loc, Problem::UnsafeUrl { value: value.to_string() });
+            self.push(
+                loc,
+                Problem::UnsafeUrl {
+                    value: value.to_string(),
+                },
+            );
             return false;
         }
         true
@@ -448,7 +600,12 @@ impl Validator<'_> {
         let ok = matches!(hex.len(), 3 | 6) && hex.chars().all(|ch| ch.is_ascii_hexdigit());
         if !ok {
             let loc = self.origin.key("color");
-            self.push(loc, Problem::BadColor { value: c.to_string() });
+            self.push(
+                loc,
+                Problem::BadColor {
+                    value: c.to_string(),
+                },
+            );
         }
         ok
     }

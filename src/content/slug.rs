@@ -87,7 +87,10 @@ mod tests {
 
     #[test]
     fn date_prefix_is_split() {
-        assert_eq!(split_date_prefix("2020-04-16-markenbotschafter"), (Some("2020-04-16"), "markenbotschafter"));
+        assert_eq!(
+            split_date_prefix("2020-04-16-markenbotschafter"),
+            (Some("2020-04-16"), "markenbotschafter")
+        );
         assert_eq!(split_date_prefix("about"), (None, "about"));
         assert_eq!(split_date_prefix("2020-4-16-x"), (None, "2020-4-16-x"));
     }

@@ -21,7 +21,10 @@ pub fn from_str<T: DeserializeOwned>(
     if yaml.len() > MAX_FRONT_MATTER_BYTES {
         return Err((
             Location::at(file, first_line, 1),
-            Problem::FileTooLarge { bytes: yaml.len() as u64, limit: MAX_FRONT_MATTER_BYTES as u64 },
+            Problem::FileTooLarge {
+                bytes: yaml.len() as u64,
+                limit: MAX_FRONT_MATTER_BYTES as u64,
+            },
         ));
     }
     // An empty document deserialises as unit; treat it as an empty mapping so
@@ -30,7 +33,9 @@ pub fn from_str<T: DeserializeOwned>(
     if let Some(dup) = duplicate_top_level_key(text) {
         return Err((
             Location::at(file, first_line + dup.1, 1),
-            Problem::Yaml { message: format!("duplicate key `{}`", dup.0) },
+            Problem::Yaml {
+                message: format!("duplicate key `{}`", dup.0),
+            },
         ));
     }
     serde_yaml::from_str::<T>(text).map_err(|e| convert_error(&e, text, file, first_line, known))
@@ -68,17 +73,34 @@ fn convert_error(
         let known = if expected.is_empty() {
             known.to_vec()
         } else {
-            known.iter().copied().filter(|k| expected.contains(k)).collect()
+            known
+                .iter()
+                .copied()
+                .filter(|k| expected.contains(k))
+                .collect()
         };
-        return (loc, Problem::UnknownKey { key: key.to_string(), suggestion, known });
+        return (
+            loc,
+            Problem::UnknownKey {
+                key: key.to_string(),
+                suggestion,
+                known,
+            },
+        );
     }
     if let Some(field) = between(&bare, "missing field `", "`") {
         let field = known.iter().copied().find(|k| *k == field).unwrap_or("?");
         // serde reports missing fields at the start of the mapping; point at
         // the opening `---` instead, where the field belongs.
-        return (Location::at(file, first_line.saturating_sub(1).max(1), 1), Problem::MissingField { field });
+        return (
+            Location::at(file, first_line.saturating_sub(1).max(1), 1),
+            Problem::MissingField { field },
+        );
     }
-    if bare.starts_with("invalid type") || bare.starts_with("invalid value") || bare.contains("expected") {
+    if bare.starts_with("invalid type")
+        || bare.starts_with("invalid value")
+        || bare.contains("expected")
+    {
         if bare.contains("expected struct") || bare.contains("expected a map") {
             let _ = yaml;
             return (loc, Problem::FrontMatterNotMapping);
@@ -136,7 +158,11 @@ pub fn locate_in_key(yaml: &str, key: &str, needle: &str) -> Option<(usize, usiz
         if i + 1 > kl && !line.starts_with([' ', '\t', '-']) {
             break;
         }
-        let from = if i + 1 == kl { byte_of_col(line, kc) } else { 0 };
+        let from = if i + 1 == kl {
+            byte_of_col(line, kc)
+        } else {
+            0
+        };
         if let Some(p) = find_word(&line[from..], needle) {
             return Some((i + 1, line[..from + p].chars().count() + 1));
         }
@@ -145,7 +171,10 @@ pub fn locate_in_key(yaml: &str, key: &str, needle: &str) -> Option<(usize, usiz
 }
 
 fn byte_of_col(line: &str, col: usize) -> usize {
-    line.char_indices().nth(col - 1).map(|(b, _)| b).unwrap_or(line.len())
+    line.char_indices()
+        .nth(col - 1)
+        .map(|(b, _)| b)
+        .unwrap_or(line.len())
 }
 
 fn find_word(hay: &str, needle: &str) -> Option<usize> {
@@ -154,7 +183,8 @@ fn find_word(hay: &str, needle: &str) -> Option<usize> {
         let at = start + p;
         let before = hay[..at].chars().next_back();
         let after = hay[at + needle.len()..].chars().next();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
+        let boundary =
+            |c: Option<char>| c.is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
         if boundary(before) && boundary(after) {
             return Some(at);
         }
@@ -237,7 +267,8 @@ mod tests {
 
     #[test]
     fn unknown_key_is_located_and_suggested() {
-        let (loc, p) = from_str::<T>("title: a\ntitel: b\n", "a.md", 2, &["title", "tags"]).unwrap_err();
+        let (loc, p) =
+            from_str::<T>("title: a\ntitel: b\n", "a.md", 2, &["title", "tags"]).unwrap_err();
         assert_eq!((loc.line, loc.column), (Some(3), Some(1)));
         assert!(matches!(p, Problem::UnknownKey { suggestion: Some(ref s), .. } if s == "title"));
     }

@@ -15,9 +15,21 @@ use serde_json::json;
 pub fn render(r: &Renderer, of: FeedOf, fmt: FeedFormat) -> (String, Vec<u8>) {
     let site = r.views.site;
     let (base, title, list): (String, String, &[usize]) = match of {
-        FeedOf::Channel(c) => (r.views.channels[c].url.clone(), format!("{} – {}", site.channels[c].title, site.config.title), &site.channel_items[c]),
-        FeedOf::Author(a) => (r.views.authors[a].url.clone(), format!("{} – {}", site.authors[a].name, site.config.title), &site.author_items[a]),
-        FeedOf::Tag(t) => (r.views.tags[t].url.clone(), format!("{} – {}", site.tags[t].name, site.config.title), &site.tags[t].items),
+        FeedOf::Channel(c) => (
+            r.views.channels[c].url.clone(),
+            format!("{} – {}", site.channels[c].title, site.config.title),
+            &site.channel_items[c],
+        ),
+        FeedOf::Author(a) => (
+            r.views.authors[a].url.clone(),
+            format!("{} – {}", site.authors[a].name, site.config.title),
+            &site.author_items[a],
+        ),
+        FeedOf::Tag(t) => (
+            r.views.tags[t].url.clone(),
+            format!("{} – {}", site.tags[t].name, site.config.title),
+            &site.tags[t].items,
+        ),
         FeedOf::All => ("/".to_string(), site.config.title.clone(), &[]),
     };
     let all: Vec<usize>;
@@ -29,8 +41,14 @@ pub fn render(r: &Renderer, of: FeedOf, fmt: FeedFormat) -> (String, Vec<u8>) {
     };
     let items = &list[..list.len().min(site.config.feeds.limit)];
     match fmt {
-        FeedFormat::Atom => (format!("{}atom.xml", base.trim_start_matches('/')), atom(r, &base, &title, items)),
-        FeedFormat::Json => (format!("{}feed.json", base.trim_start_matches('/')), json_feed(r, &base, &title, items)),
+        FeedFormat::Atom => (
+            format!("{}atom.xml", base.trim_start_matches('/')),
+            atom(r, &base, &title, items),
+        ),
+        FeedFormat::Json => (
+            format!("{}feed.json", base.trim_start_matches('/')),
+            json_feed(r, &base, &title, items),
+        ),
     }
 }
 
@@ -67,27 +85,66 @@ fn atom(r: &Renderer, base: &str, title: &str, items: &[usize]) -> Vec<u8> {
     let site = r.views.site;
     let root = &site.config.base_url;
     let self_url = absolute(root, &format!("{base}atom.xml"));
-    let updated = items.iter().map(|&i| updated_of(r, i)).max().unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
+    let updated = items
+        .iter()
+        .map(|&i| updated_of(r, i))
+        .max()
+        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
     let mut x = Xml::new();
-    x.open("feed", &[("xmlns", "http://www.w3.org/2005/Atom"), ("xml:lang", &site.config.language)]);
+    x.open(
+        "feed",
+        &[
+            ("xmlns", "http://www.w3.org/2005/Atom"),
+            ("xml:lang", &site.config.language),
+        ],
+    );
     x.text("title", &[], title);
     if let Some(d) = &site.config.description {
         x.text("subtitle", &[], d);
     }
-    x.empty("link", &[("rel", "self"), ("type", "application/atom+xml"), ("href", &self_url)]);
-    x.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", &absolute(root, base))]);
+    x.empty(
+        "link",
+        &[
+            ("rel", "self"),
+            ("type", "application/atom+xml"),
+            ("href", &self_url),
+        ],
+    );
+    x.empty(
+        "link",
+        &[
+            ("rel", "alternate"),
+            ("type", "text/html"),
+            ("href", &absolute(root, base)),
+        ],
+    );
     x.text("id", &[], &self_url);
     x.text("updated", &[], &updated);
-    x.text("generator", &[("uri", "https://github.com/kurator")], "kurator");
+    x.text(
+        "generator",
+        &[("uri", "https://github.com/kurator")],
+        "kurator",
+    );
     for &i in items {
         let it = &site.items[i];
         let c = &r.views.cards[i];
         let url = absolute(root, &c.url);
         x.open("entry", &[("xml:lang", &c.lang)]);
         x.text("title", &[("type", "text")], &it.title);
-        x.empty("link", &[("rel", "alternate"), ("type", "text/html"), ("href", &url)]);
+        x.empty(
+            "link",
+            &[("rel", "alternate"), ("type", "text/html"), ("href", &url)],
+        );
         if let Some(src) = &it.link {
-            x.empty("link", &[("rel", "related"), ("type", "text/html"), ("href", &src.url), ("title", &src.source)]);
+            x.empty(
+                "link",
+                &[
+                    ("rel", "related"),
+                    ("type", "text/html"),
+                    ("href", &src.url),
+                    ("title", &src.source),
+                ],
+            );
         }
         x.text("id", &[], &url);
         x.text("published", &[], &c.date);
@@ -99,15 +156,33 @@ fn atom(r: &Renderer, base: &str, title: &str, items: &[usize]) -> Vec<u8> {
             x.close("author");
         }
         for ch in &c.channels {
-            x.empty("category", &[("term", &ch.id), ("label", &ch.title), ("scheme", &absolute(root, "/channels/"))]);
+            x.empty(
+                "category",
+                &[
+                    ("term", &ch.id),
+                    ("label", &ch.title),
+                    ("scheme", &absolute(root, "/channels/")),
+                ],
+            );
         }
         for t in &c.tags {
-            x.empty("category", &[("term", &t.slug), ("label", &t.name), ("scheme", &absolute(root, "/tags/"))]);
+            x.empty(
+                "category",
+                &[
+                    ("term", &t.slug),
+                    ("label", &t.name),
+                    ("scheme", &absolute(root, "/tags/")),
+                ],
+            );
         }
         if !c.summary_html.is_empty() {
             x.text("summary", &[("type", "html")], &c.summary_html);
         }
-        x.text("content", &[("type", "html"), ("xml:base", &url)], &content_html(r, i));
+        x.text(
+            "content",
+            &[("type", "html"), ("xml:base", &url)],
+            &content_html(r, i),
+        );
         x.close("entry");
     }
     x.close("feed");

@@ -86,13 +86,24 @@ impl<'a> Renderer<'a> {
         // Tera's default escaper also rewrites `/`, bloating every URL; ours
         // escapes what matters in text and quoted attributes: & < > " '.
         tera.set_escape_fn(escape_fn);
-        let templates: Vec<(&str, &str)> = theme.templates.iter().map(|(n, s, _)| (n.as_str(), s.as_str())).collect();
-        let template_files = theme.templates.iter().map(|(n, _, f)| (n.clone(), f.clone())).collect();
+        let templates: Vec<(&str, &str)> = theme
+            .templates
+            .iter()
+            .map(|(n, s, _)| (n.as_str(), s.as_str()))
+            .collect();
+        let template_files = theme
+            .templates
+            .iter()
+            .map(|(n, _, f)| (n.clone(), f.clone()))
+            .collect();
         if let Err(e) = tera.add_raw_templates(templates) {
             diags.push(template_error(&e, &template_files));
             return None;
         }
-        let highlight_css = match crate::content::highlight::stylesheet(&site.config.highlight.theme, site.config.highlight.dark_theme.as_deref()) {
+        let highlight_css = match crate::content::highlight::stylesheet(
+            &site.config.highlight.theme,
+            site.config.highlight.dark_theme.as_deref(),
+        ) {
             Ok(css) => css,
             Err(msg) => {
                 let loc = Location::file("site.yaml");
@@ -101,8 +112,13 @@ impl<'a> Renderer<'a> {
             }
         };
         let views = Views::new(site, theme);
-        let mut stylesheets = vec!["/css/kurator.css".to_string(), "/css/highlight.css".to_string()];
-        stylesheets.retain(|s| s == "/css/highlight.css" || theme.statics.contains_key(s.trim_start_matches('/')));
+        let mut stylesheets = vec![
+            "/css/kurator.css".to_string(),
+            "/css/highlight.css".to_string(),
+        ];
+        stylesheets.retain(|s| {
+            s == "/css/highlight.css" || theme.statics.contains_key(s.trim_start_matches('/'))
+        });
         if theme.statics.contains_key("css/custom.css") {
             stylesheets.push("/css/custom.css".into());
         }
@@ -112,7 +128,11 @@ impl<'a> Renderer<'a> {
             .iter()
             .zip(&site.page_urls)
             .filter(|(p, _)| p.menu)
-            .map(|(p, u)| context::MenuEntry { title: p.title.clone(), url: u.clone(), weight: p.weight })
+            .map(|(p, u)| context::MenuEntry {
+                title: p.title.clone(),
+                url: u.clone(),
+                weight: p.weight,
+            })
             .collect();
         menu.sort_by(|a, b| a.weight.cmp(&b.weight).then(a.title.cmp(&b.title)));
         let site_ctx = SiteContext {
@@ -123,13 +143,23 @@ impl<'a> Renderer<'a> {
             languages: cfg.languages.clone(),
             menu,
             channels: views.channels.clone(),
-            feeds: if cfg.feeds.all { views.feeds("/", &cfg.title) } else { Vec::new() },
+            feeds: if cfg.feeds.all {
+                views.feeds("/", &cfg.title)
+            } else {
+                Vec::new()
+            },
             has_opml: !site.channels.is_empty() && !cfg.feeds.formats.is_empty(),
             extra: serde_json::to_value(&cfg.extra).unwrap_or_default(),
             stylesheets,
         };
         let site_value = serde_json::to_value(&site_ctx).unwrap_or_default();
-        Some(Renderer { views, tera, template_files, site_value, highlight_css })
+        Some(Renderer {
+            views,
+            tera,
+            template_files,
+            site_value,
+            highlight_css,
+        })
     }
 
     /// Everything this build writes, in a fixed order.
@@ -137,7 +167,18 @@ impl<'a> Renderer<'a> {
         let site = self.views.site;
         let per = site.config.paginate;
         let pages_of = |n: usize| n.div_ceil(per).max(1);
-        let mut jobs = vec![Job::Hub, Job::Channels, Job::Authors, Job::Tags, Job::Archive, Job::NotFound, Job::Search, Job::Robots, Job::SearchIndex, Job::HighlightCss];
+        let mut jobs = vec![
+            Job::Hub,
+            Job::Channels,
+            Job::Authors,
+            Job::Tags,
+            Job::Archive,
+            Job::NotFound,
+            Job::Search,
+            Job::Robots,
+            Job::SearchIndex,
+            Job::HighlightCss,
+        ];
         for (c, list) in site.channel_items.iter().enumerate() {
             jobs.extend((1..=pages_of(list.len())).map(|p| Job::Channel(c, p)));
         }
@@ -167,13 +208,25 @@ impl<'a> Renderer<'a> {
             jobs.push(Job::SitemapIndex);
         }
         jobs.extend((0..n_sitemaps).map(Job::Sitemap));
-        jobs.extend(self.views.theme.statics.keys().filter(|p| *p != "css/highlight.css").map(|p| Job::Static(p.clone())));
+        jobs.extend(
+            self.views
+                .theme
+                .statics
+                .keys()
+                .filter(|p| *p != "css/highlight.css")
+                .map(|p| Job::Static(p.clone())),
+        );
         jobs
     }
 
     /// Produces one output file.
     pub fn render(&self, job: &Job) -> Result<Output, Diagnostic> {
-        let bytes = |path: &str, b: Vec<u8>| Ok(Output { path: path.to_string(), body: Body::Bytes(b) });
+        let bytes = |path: &str, b: Vec<u8>| {
+            Ok(Output {
+                path: path.to_string(),
+                body: Body::Bytes(b),
+            })
+        };
         match job {
             Job::Feed(of, fmt) => {
                 let (path, b) = feeds::render(self, *of, *fmt);
@@ -181,13 +234,19 @@ impl<'a> Renderer<'a> {
             }
             Job::Opml => bytes("feeds.opml", sitemap::opml(self)),
             Job::Sitemap(k) => {
-                let name = if sitemap::chunks(self.sitemap_len()) > 1 { format!("sitemap-{}.xml", k + 1) } else { "sitemap.xml".into() };
+                let name = if sitemap::chunks(self.sitemap_len()) > 1 {
+                    format!("sitemap-{}.xml", k + 1)
+                } else {
+                    "sitemap.xml".into()
+                };
                 bytes(&name, sitemap::sitemap(self, *k))
             }
             Job::SitemapIndex => bytes("sitemap.xml", sitemap::index(self)),
             Job::Robots => bytes("robots.txt", sitemap::robots(self)),
             Job::SearchIndex => bytes("search-index.json", pages::search_index(self)),
-            Job::HighlightCss => bytes("css/highlight.css", self.highlight_css.clone().into_bytes()),
+            Job::HighlightCss => {
+                bytes("css/highlight.css", self.highlight_css.clone().into_bytes())
+            }
             Job::Static(p) => Ok(Output {
                 path: p.clone(),
                 body: match &self.views.theme.statics[p] {
@@ -201,11 +260,19 @@ impl<'a> Renderer<'a> {
 
     /// Renders a template with a context, mapping errors to diagnostics.
     fn render_template(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| template_error(&e, &self.template_files))
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| template_error(&e, &self.template_files))
     }
 
     fn archive_years(&self) -> Vec<i16> {
-        let mut years: Vec<i16> = self.views.site.items.iter().map(|i| i.date.year()).collect();
+        let mut years: Vec<i16> = self
+            .views
+            .site
+            .items
+            .iter()
+            .map(|i| i.date.year())
+            .collect();
         years.sort_unstable_by(|a, b| b.cmp(a));
         years.dedup();
         years
@@ -231,15 +298,32 @@ fn template_error(e: &tera::Error, files: &rustc_hash::FxHashMap<String, String>
     }
     let full = parts.join(": ");
     let name = full.split('\'').nth(1).unwrap_or("").to_string();
-    let file = files.get(&name).cloned().unwrap_or_else(|| format!("templates/{name}"));
+    let file = files
+        .get(&name)
+        .cloned()
+        .unwrap_or_else(|| format!("templates/{name}"));
     let (line, col) = full
         .split("--> ")
         .nth(1)
         .and_then(|rest| {
-            let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+            let mut it = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty());
             Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
         })
         .unzip();
-    let message = full.split('\n').map(str::trim_end).filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join(" ");
-    Diagnostic::new(Location { file, line, column: col }, Problem::Template { name, message })
+    let message = full
+        .split('\n')
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Diagnostic::new(
+        Location {
+            file,
+            line,
+            column: col,
+        },
+        Problem::Template { name, message },
+    )
 }

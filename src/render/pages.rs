@@ -38,7 +38,11 @@ pub(super) fn render_page(r: &Renderer, job: &Job) -> Result<Output, Diagnostic>
         Job::Alias(k) => return alias(r, *k),
         _ => unreachable!("non-page job routed to pages"),
     };
-    let path = if d.kind == "404" { "404.html".to_string() } else { output_path(&d.meta.path) };
+    let path = if d.kind == "404" {
+        "404.html".to_string()
+    } else {
+        output_path(&d.meta.path)
+    };
     let mut ctx = d.ctx;
     let strings = r.views.theme.strings_for(&d.lang);
     ctx.insert("site", &r.site_value);
@@ -48,16 +52,32 @@ pub(super) fn render_page(r: &Renderer, job: &Job) -> Result<Output, Diagnostic>
     ctx.insert("page_path", &d.meta.path);
     ctx.insert("seo", &d.meta.into_seo(&r.views.site.config.base_url));
     let html = r.render_template(d.template, &ctx)?;
-    Ok(Output { path, body: Body::Bytes(html.into_bytes()) })
+    Ok(Output {
+        path,
+        body: Body::Bytes(html.into_bytes()),
+    })
 }
 
 fn t(r: &Renderer, lang: &str, key: &str, fallback: &str) -> String {
-    r.views.theme.strings_for(lang).all.get(key).and_then(|v| v.as_str()).unwrap_or(fallback).to_string()
+    r.views
+        .theme
+        .strings_for(lang)
+        .all
+        .get(key)
+        .and_then(|v| v.as_str())
+        .unwrap_or(fallback)
+        .to_string()
 }
 
 fn crumbs(r: &Renderer, lang: &str, trail: &[(&str, String)]) -> Vec<Crumb> {
-    let mut v = vec![Crumb { title: t(r, lang, "home", "Home"), url: "/".into() }];
-    v.extend(trail.iter().map(|(title, url)| Crumb { title: title.to_string(), url: url.clone() }));
+    let mut v = vec![Crumb {
+        title: t(r, lang, "home", "Home"),
+        url: "/".into(),
+    }];
+    v.extend(trail.iter().map(|(title, url)| Crumb {
+        title: title.to_string(),
+        url: url.clone(),
+    }));
     v
 }
 
@@ -66,23 +86,47 @@ fn site_lang(r: &Renderer) -> String {
 }
 
 fn site_description(r: &Renderer) -> String {
-    r.views.site.config.description.clone().unwrap_or_else(|| r.views.site.config.title.clone())
+    r.views
+        .site
+        .config
+        .description
+        .clone()
+        .unwrap_or_else(|| r.views.site.config.title.clone())
 }
 
 /// Cards and paginator for page `page` of a list whose first page is at `base`.
-fn paginate(r: &Renderer, list: &[usize], base: &str, page: usize) -> (Vec<ItemCard>, Paginator, String) {
+fn paginate(
+    r: &Renderer,
+    list: &[usize],
+    base: &str,
+    page: usize,
+) -> (Vec<ItemCard>, Paginator, String) {
     let per = r.views.site.config.paginate;
     let total_pages = list.len().div_ceil(per).max(1);
-    let url_of = |n: usize| if n == 1 { base.to_string() } else { format!("{base}page/{n}/") };
+    let url_of = |n: usize| {
+        if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{n}/")
+        }
+    };
     let start = ((page - 1) * per).min(list.len());
-    let cards = list[start..(start + per).min(list.len())].iter().map(|&i| r.views.cards[i].clone()).collect();
+    let cards = list[start..(start + per).min(list.len())]
+        .iter()
+        .map(|&i| r.views.cards[i].clone())
+        .collect();
     let p = Paginator {
         current: page,
         total_pages,
         total_items: list.len(),
         prev_url: (page > 1).then(|| url_of(page - 1)),
         next_url: (page < total_pages).then(|| url_of(page + 1)),
-        pages: (1..=total_pages).map(|n| PageLink { number: n, url: url_of(n) }).collect(),
+        pages: (1..=total_pages)
+            .map(|n| PageLink {
+                number: n,
+                url: url_of(n),
+            })
+            .collect(),
     };
     (cards, p, url_of(page))
 }
@@ -115,8 +159,15 @@ fn hub(r: &Renderer) -> Draft {
             let list = &site.channel_items[c];
             let featured = list.iter().filter(|&&i| site.items[i].featured);
             let rest = list.iter().filter(|&&i| !site.items[i].featured);
-            let items = featured.chain(rest).take(n).map(|&i| r.views.cards[i].clone()).collect();
-            HubSection { channel: r.views.channel_summary(c, false), items }
+            let items = featured
+                .chain(rest)
+                .take(n)
+                .map(|&i| r.views.cards[i].clone())
+                .collect();
+            HubSection {
+                channel: r.views.channel_summary(c, false),
+                items,
+            }
         })
         .collect();
     let lang = site_lang(r);
@@ -124,26 +175,47 @@ fn hub(r: &Renderer) -> Draft {
     let base = &site.config.base_url;
     let entity = json!({"@type": "WebSite", "name": site.config.title, "description": desc, "url": absolute(base, "/"), "inLanguage": lang});
     let mut m = meta(site.config.title.clone(), desc, "/".into(), entity);
-    m.feeds = (0..site.channels.len()).flat_map(|c| r.views.channel_summary(c, false).feeds).collect();
+    m.feeds = (0..site.channels.len())
+        .flat_map(|c| r.views.channel_summary(c, false).feeds)
+        .collect();
     if site.config.feeds.all {
         m.feeds.splice(0..0, r.views.feeds("/", &site.config.title));
     }
     let mut ctx = Context::new();
     ctx.insert("sections", &sections);
-    Draft { template: "hub.html", kind: "hub", lang, meta: m, ctx }
+    Draft {
+        template: "hub.html",
+        kind: "hub",
+        lang,
+        meta: m,
+        ctx,
+    }
 }
 
 fn channels(r: &Renderer) -> Draft {
     let lang = site_lang(r);
-    let list: Vec<ChannelSummary> = (0..r.views.site.channels.len()).map(|c| r.views.channel_summary(c, false)).collect();
+    let list: Vec<ChannelSummary> = (0..r.views.site.channels.len())
+        .map(|c| r.views.channel_summary(c, false))
+        .collect();
     let title = t(r, &lang, "channels_title", "Channels");
     let desc = t(r, &lang, "channels_intro", &site_description(r));
-    let mut m = meta(title.clone(), desc.clone(), "/channels/".into(), collection(r, &title, "/channels/", &desc));
+    let mut m = meta(
+        title.clone(),
+        desc.clone(),
+        "/channels/".into(),
+        collection(r, &title, "/channels/", &desc),
+    );
     m.breadcrumbs = crumbs(r, &lang, &[(&title, "/channels/".into())]);
     m.feeds = list.iter().flat_map(|c| c.feeds.clone()).collect();
     let mut ctx = Context::new();
     ctx.insert("channels", &list);
-    Draft { template: "channels.html", kind: "channels", lang, meta: m, ctx }
+    Draft {
+        template: "channels.html",
+        kind: "channels",
+        lang,
+        meta: m,
+        ctx,
+    }
 }
 
 fn channel(r: &Renderer, c: usize, page: usize) -> Draft {
@@ -152,28 +224,62 @@ fn channel(r: &Renderer, c: usize, page: usize) -> Draft {
     let summary = r.views.channel_summary(c, true);
     let (items, paginator, path) = paginate(r, &site.channel_items[c], &summary.channel.url, page);
     let lang = ch.language.clone().unwrap_or_else(|| site_lang(r));
-    let desc = ch.description.clone().unwrap_or_else(|| describe(&ch.intro.html));
-    let mut m = meta(ch.title.clone(), desc.clone(), path.clone(), collection(r, &ch.title, &path, &desc));
+    let desc = ch
+        .description
+        .clone()
+        .unwrap_or_else(|| describe(&ch.intro.html));
+    let mut m = meta(
+        ch.title.clone(),
+        desc.clone(),
+        path.clone(),
+        collection(r, &ch.title, &path, &desc),
+    );
     m.feeds = summary.feeds.clone();
     let channels_title = t(r, &lang, "channels_title", "Channels");
-    m.breadcrumbs = crumbs(r, &lang, &[(&channels_title, "/channels/".into()), (&ch.title, summary.channel.url.clone())]);
+    m.breadcrumbs = crumbs(
+        r,
+        &lang,
+        &[
+            (&channels_title, "/channels/".into()),
+            (&ch.title, summary.channel.url.clone()),
+        ],
+    );
     let mut ctx = Context::new();
     ctx.insert("channel", &summary);
     ctx.insert("items", &items);
     ctx.insert("paginator", &paginator);
-    Draft { template: "channel.html", kind: "channel", lang, meta: m, ctx }
+    Draft {
+        template: "channel.html",
+        kind: "channel",
+        lang,
+        meta: m,
+        ctx,
+    }
 }
 
 fn authors(r: &Renderer) -> Draft {
     let lang = site_lang(r);
-    let list: Vec<AuthorSummary> = (0..r.views.site.authors.len()).map(|a| r.views.author_summary(a)).collect();
+    let list: Vec<AuthorSummary> = (0..r.views.site.authors.len())
+        .map(|a| r.views.author_summary(a))
+        .collect();
     let title = t(r, &lang, "authors_title", "Authors");
     let desc = t(r, &lang, "authors_intro", &site_description(r));
-    let mut m = meta(title.clone(), desc.clone(), "/authors/".into(), collection(r, &title, "/authors/", &desc));
+    let mut m = meta(
+        title.clone(),
+        desc.clone(),
+        "/authors/".into(),
+        collection(r, &title, "/authors/", &desc),
+    );
     m.breadcrumbs = crumbs(r, &lang, &[(&title, "/authors/".into())]);
     let mut ctx = Context::new();
     ctx.insert("authors", &list);
-    Draft { template: "authors.html", kind: "authors", lang, meta: m, ctx }
+    Draft {
+        template: "authors.html",
+        kind: "authors",
+        lang,
+        meta: m,
+        ctx,
+    }
 }
 
 fn author(r: &Renderer, a: usize, page: usize) -> Draft {
@@ -181,7 +287,11 @@ fn author(r: &Renderer, a: usize, page: usize) -> Draft {
     let au = &site.authors[a];
     let summary = r.views.author_summary(a);
     let (items, paginator, path) = paginate(r, &site.author_items[a], &summary.author.url, page);
-    let lang = au.languages.first().cloned().unwrap_or_else(|| site_lang(r));
+    let lang = au
+        .languages
+        .first()
+        .cloned()
+        .unwrap_or_else(|| site_lang(r));
     let desc = match (&au.role, au.bio.summary_html.as_deref()) {
         (_, Some(bio)) if !bio.is_empty() => describe(bio),
         (Some(role), _) => format!("{} – {role}", au.name),
@@ -196,31 +306,58 @@ fn author(r: &Renderer, a: usize, page: usize) -> Draft {
     if let Some(av) = &au.avatar {
         person["image"] = json!(absolute(base, av));
     }
-    let entity = json!({"@type": "ProfilePage", "url": absolute(base, &path), "mainEntity": person});
+    let entity =
+        json!({"@type": "ProfilePage", "url": absolute(base, &path), "mainEntity": person});
     let mut m = meta(au.name.clone(), desc, path, entity);
     m.og_type = "profile";
     m.image = au.avatar.clone();
     m.image_alt = Some(au.name.clone());
     m.feeds = summary.feeds.clone();
     let authors_title = t(r, &lang, "authors_title", "Authors");
-    m.breadcrumbs = crumbs(r, &lang, &[(&authors_title, "/authors/".into()), (&au.name, summary.author.url.clone())]);
+    m.breadcrumbs = crumbs(
+        r,
+        &lang,
+        &[
+            (&authors_title, "/authors/".into()),
+            (&au.name, summary.author.url.clone()),
+        ],
+    );
     let mut ctx = Context::new();
     ctx.insert("author", &summary);
     ctx.insert("items", &items);
     ctx.insert("paginator", &paginator);
-    Draft { template: "author.html", kind: "author", lang, meta: m, ctx }
+    Draft {
+        template: "author.html",
+        kind: "author",
+        lang,
+        meta: m,
+        ctx,
+    }
 }
 
 fn tags(r: &Renderer) -> Draft {
     let lang = site_lang(r);
-    let list: Vec<TagSummary> = (0..r.views.site.tags.len()).map(|k| r.views.tag_summary(k)).collect();
+    let list: Vec<TagSummary> = (0..r.views.site.tags.len())
+        .map(|k| r.views.tag_summary(k))
+        .collect();
     let title = t(r, &lang, "tags_title", "Tags");
     let desc = site_description(r);
-    let mut m = meta(title.clone(), desc.clone(), "/tags/".into(), collection(r, &title, "/tags/", &desc));
+    let mut m = meta(
+        title.clone(),
+        desc.clone(),
+        "/tags/".into(),
+        collection(r, &title, "/tags/", &desc),
+    );
     m.breadcrumbs = crumbs(r, &lang, &[(&title, "/tags/".into())]);
     let mut ctx = Context::new();
     ctx.insert("tags", &list);
-    Draft { template: "tags.html", kind: "tags", lang, meta: m, ctx }
+    Draft {
+        template: "tags.html",
+        kind: "tags",
+        lang,
+        meta: m,
+        ctx,
+    }
 }
 
 fn tag(r: &Renderer, k: usize, page: usize) -> Draft {
@@ -229,15 +366,33 @@ fn tag(r: &Renderer, k: usize, page: usize) -> Draft {
     let (items, paginator, path) = paginate(r, &tg.items, &summary.tag.url, page);
     let lang = site_lang(r);
     let desc = format!("{}: {}", tg.name, site_description(r));
-    let mut m = meta(tg.name.clone(), desc.clone(), path.clone(), collection(r, &tg.name, &path, &desc));
+    let mut m = meta(
+        tg.name.clone(),
+        desc.clone(),
+        path.clone(),
+        collection(r, &tg.name, &path, &desc),
+    );
     m.feeds = r.views.feeds(&summary.tag.url, &tg.name);
     let tags_title = t(r, &lang, "tags_title", "Tags");
-    m.breadcrumbs = crumbs(r, &lang, &[(&tags_title, "/tags/".into()), (&tg.name, summary.tag.url.clone())]);
+    m.breadcrumbs = crumbs(
+        r,
+        &lang,
+        &[
+            (&tags_title, "/tags/".into()),
+            (&tg.name, summary.tag.url.clone()),
+        ],
+    );
     let mut ctx = Context::new();
     ctx.insert("tag", &summary);
     ctx.insert("items", &items);
     ctx.insert("paginator", &paginator);
-    Draft { template: "tag.html", kind: "tag", lang, meta: m, ctx }
+    Draft {
+        template: "tag.html",
+        kind: "tag",
+        lang,
+        meta: m,
+        ctx,
+    }
 }
 
 fn item(r: &Renderer, i: usize) -> Draft {
@@ -246,9 +401,17 @@ fn item(r: &Renderer, i: usize) -> Draft {
     let page = r.views.item_page(i);
     let base = &site.config.base_url;
     let lang = page.card.lang.clone();
-    let desc = if page.card.summary_html.is_empty() { describe(&page.content_html) } else { describe(&page.card.summary_html) };
-    let persons: Vec<serde_json::Value> =
-        page.card.authors.iter().map(|a| json!({"@type": "Person", "name": a.name, "url": absolute(base, &a.url)})).collect();
+    let desc = if page.card.summary_html.is_empty() {
+        describe(&page.content_html)
+    } else {
+        describe(&page.card.summary_html)
+    };
+    let persons: Vec<serde_json::Value> = page
+        .card
+        .authors
+        .iter()
+        .map(|a| json!({"@type": "Person", "name": a.name, "url": absolute(base, &a.url)}))
+        .collect();
     let mut entity = json!({
         "@type": "BlogPosting",
         "headline": it.title,
@@ -276,19 +439,35 @@ fn item(r: &Renderer, i: usize) -> Draft {
     m.alternates = if page.translations.is_empty() {
         Vec::new()
     } else {
-        let mut alts = vec![Translation { lang: lang.clone(), title: it.title.clone(), url: page.card.url.clone() }];
+        let mut alts = vec![Translation {
+            lang: lang.clone(),
+            title: it.title.clone(),
+            url: page.card.url.clone(),
+        }];
         alts.extend(page.translations.iter().cloned());
         alts
     };
     let l = &site.links[i];
-    m.feeds = l.channels.iter().map(|&c| r.views.channel_summary(c, false).feeds).flatten().collect();
+    m.feeds = l
+        .channels
+        .iter()
+        .flat_map(|&c| r.views.channel_summary(c, false).feeds)
+        .collect();
     for &a in &l.authors {
-        m.feeds.extend(r.views.feeds(&r.views.authors[a].url, &r.views.authors[a].name));
+        m.feeds.extend(
+            r.views
+                .feeds(&r.views.authors[a].url, &r.views.authors[a].name),
+        );
     }
     for &k in &l.tags {
-        m.feeds.extend(r.views.feeds(&r.views.tags[k].url, &r.views.tags[k].name));
+        m.feeds
+            .extend(r.views.feeds(&r.views.tags[k].url, &r.views.tags[k].name));
     }
-    let first = page.card.channels.first().map(|c| (c.title.clone(), c.url.clone()));
+    let first = page
+        .card
+        .channels
+        .first()
+        .map(|c| (c.title.clone(), c.url.clone()));
     let mut trail = Vec::new();
     if let Some((title, url)) = &first {
         trail.push((title.as_str(), url.clone()));
@@ -301,7 +480,13 @@ fn item(r: &Renderer, i: usize) -> Draft {
     };
     let mut ctx = Context::new();
     ctx.insert("item", &page);
-    Draft { template, kind, lang, meta: m, ctx }
+    Draft {
+        template,
+        kind,
+        lang,
+        meta: m,
+        ctx,
+    }
 }
 
 fn page(r: &Renderer, p: usize) -> Draft {
@@ -314,37 +499,80 @@ fn page(r: &Renderer, p: usize) -> Draft {
     let mut m = meta(pg.title.clone(), desc, url.clone(), entity);
     m.breadcrumbs = crumbs(r, &lang, &[(&pg.title, url)]);
     let mut ctx = Context::new();
-    ctx.insert("page", &json!({"title": pg.title, "content_html": pg.body.html, "lang": lang}));
-    Draft { template: "page.html", kind: "page", lang, meta: m, ctx }
+    ctx.insert(
+        "page",
+        &json!({"title": pg.title, "content_html": pg.body.html, "lang": lang}),
+    );
+    Draft {
+        template: "page.html",
+        kind: "page",
+        lang,
+        meta: m,
+        ctx,
+    }
 }
 
 fn year_view(r: &Renderer, y: i16, with_items: bool) -> ArchiveYear {
     let site = r.views.site;
-    let ids: Vec<usize> = (0..site.items.len()).filter(|&i| site.items[i].date.year() == y).collect();
+    let ids: Vec<usize> = (0..site.items.len())
+        .filter(|&i| site.items[i].date.year() == y)
+        .collect();
     let strings = r.views.theme.strings_for(&site.config.language);
     let mut months = Vec::new();
     if with_items {
         for m in (1..=12i8).rev() {
-            let items: Vec<ItemCard> = ids.iter().filter(|&&i| site.items[i].date.month() == m).map(|&i| r.views.cards[i].clone()).collect();
+            let items: Vec<ItemCard> = ids
+                .iter()
+                .filter(|&&i| site.items[i].date.month() == m)
+                .map(|&i| r.views.cards[i].clone())
+                .collect();
             if !items.is_empty() {
-                let name = strings.months.get(m as usize - 1).cloned().unwrap_or_default();
-                months.push(ArchiveMonth { month: m, name, items });
+                let name = strings
+                    .months
+                    .get(m as usize - 1)
+                    .cloned()
+                    .unwrap_or_default();
+                months.push(ArchiveMonth {
+                    month: m,
+                    name,
+                    items,
+                });
             }
         }
     }
-    ArchiveYear { year: y, url: format!("/archive/{y}/"), count: ids.len(), months }
+    ArchiveYear {
+        year: y,
+        url: format!("/archive/{y}/"),
+        count: ids.len(),
+        months,
+    }
 }
 
 fn archive(r: &Renderer) -> Draft {
     let lang = site_lang(r);
-    let years: Vec<ArchiveYear> = r.archive_years().into_iter().map(|y| year_view(r, y, false)).collect();
+    let years: Vec<ArchiveYear> = r
+        .archive_years()
+        .into_iter()
+        .map(|y| year_view(r, y, false))
+        .collect();
     let title = t(r, &lang, "archive_title", "Archive");
     let desc = site_description(r);
-    let mut m = meta(title.clone(), desc.clone(), "/archive/".into(), collection(r, &title, "/archive/", &desc));
+    let mut m = meta(
+        title.clone(),
+        desc.clone(),
+        "/archive/".into(),
+        collection(r, &title, "/archive/", &desc),
+    );
     m.breadcrumbs = crumbs(r, &lang, &[(&title, "/archive/".into())]);
     let mut ctx = Context::new();
     ctx.insert("years", &years);
-    Draft { template: "archive.html", kind: "archive", lang, meta: m, ctx }
+    Draft {
+        template: "archive.html",
+        kind: "archive",
+        lang,
+        meta: m,
+        ctx,
+    }
 }
 
 fn archive_year(r: &Renderer, y: i16) -> Draft {
@@ -352,21 +580,52 @@ fn archive_year(r: &Renderer, y: i16) -> Draft {
     let year = year_view(r, y, true);
     let title = format!("{} {y}", t(r, &lang, "archive_title", "Archive"));
     let desc = site_description(r);
-    let mut m = meta(title.clone(), desc.clone(), year.url.clone(), collection(r, &title, &year.url, &desc));
+    let mut m = meta(
+        title.clone(),
+        desc.clone(),
+        year.url.clone(),
+        collection(r, &title, &year.url, &desc),
+    );
     let archive_title = t(r, &lang, "archive_title", "Archive");
-    m.breadcrumbs = crumbs(r, &lang, &[(&archive_title, "/archive/".into()), (&y.to_string(), year.url.clone())]);
+    m.breadcrumbs = crumbs(
+        r,
+        &lang,
+        &[
+            (&archive_title, "/archive/".into()),
+            (&y.to_string(), year.url.clone()),
+        ],
+    );
     let mut ctx = Context::new();
     ctx.insert("year", &year);
-    Draft { template: "archive_year.html", kind: "archive_year", lang, meta: m, ctx }
+    Draft {
+        template: "archive_year.html",
+        kind: "archive_year",
+        lang,
+        meta: m,
+        ctx,
+    }
 }
 
-fn simple(r: &Renderer, template: &'static str, kind: &'static str, path: &str, title_key: &str, noindex: bool) -> Draft {
+fn simple(
+    r: &Renderer,
+    template: &'static str,
+    kind: &'static str,
+    path: &str,
+    title_key: &str,
+    noindex: bool,
+) -> Draft {
     let lang = site_lang(r);
     let title = t(r, &lang, title_key, kind);
     let entity = json!({"@type": "WebPage", "name": title, "url": absolute(&r.views.site.config.base_url, path)});
     let mut m = meta(title, site_description(r), path.into(), entity);
     m.noindex = noindex;
-    Draft { template, kind, lang, meta: m, ctx: Context::new() }
+    Draft {
+        template,
+        kind,
+        lang,
+        meta: m,
+        ctx: Context::new(),
+    }
 }
 
 fn alias(r: &Renderer, k: usize) -> Result<Output, Diagnostic> {
@@ -379,7 +638,10 @@ fn alias(r: &Renderer, k: usize) -> Result<Output, Diagnostic> {
     ctx.insert("t", &r.views.theme.strings_for(&lang).all);
     ctx.insert("site", &r.site_value);
     let html = r.render_template("alias.html", &ctx)?;
-    Ok(Output { path: output_path(from), body: Body::Bytes(html.into_bytes()) })
+    Ok(Output {
+        path: output_path(from),
+        body: Body::Bytes(html.into_bytes()),
+    })
 }
 
 /// The client-side search index: one compact record per item.
@@ -394,7 +656,10 @@ pub(super) fn search_index(r: &Renderer) -> Vec<u8> {
             let mut body = strip_tags(&it.body.html);
             // Bound the index: the opening of a body is what people search for.
             if body.len() > 1200 {
-                let cut = (0..=1200).rev().find(|&b| body.is_char_boundary(b)).unwrap_or(0);
+                let cut = (0..=1200)
+                    .rev()
+                    .find(|&b| body.is_char_boundary(b))
+                    .unwrap_or(0);
                 body.truncate(cut);
             }
             json!({

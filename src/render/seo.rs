@@ -27,7 +27,14 @@ pub fn absolute(base_url: &str, path: &str) -> String {
     if path.starts_with("http://") || path.starts_with("https://") {
         path.to_string()
     } else {
-        format!("{base_url}{}", if path.starts_with('/') { path.to_string() } else { format!("/{path}") })
+        format!(
+            "{base_url}{}",
+            if path.starts_with('/') {
+                path.to_string()
+            } else {
+                format!("/{path}")
+            }
+        )
     }
 }
 
@@ -83,7 +90,14 @@ impl PageMeta {
             og_type: self.og_type,
             image: self.image.map(|i| absolute(base_url, &i)),
             image_alt: self.image_alt,
-            alternates: self.alternates.into_iter().map(|t| Translation { url: absolute(base_url, &t.url), ..t }).collect(),
+            alternates: self
+                .alternates
+                .into_iter()
+                .map(|t| Translation {
+                    url: absolute(base_url, &t.url),
+                    ..t
+                })
+                .collect(),
             feeds: self.feeds,
             breadcrumbs: self.breadcrumbs,
             jsonld,

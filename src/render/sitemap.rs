@@ -19,7 +19,10 @@ pub fn chunks(n: usize) -> usize {
 /// Drafts are not in the model unless `--drafts`; aliases are never listed.
 pub fn entries(r: &Renderer) -> Vec<(String, Option<String>)> {
     let site = r.views.site;
-    let newest = site.items.first().map(|it| rfc3339(it.updated.as_ref().unwrap_or(&it.date)));
+    let newest = site
+        .items
+        .first()
+        .map(|it| rfc3339(it.updated.as_ref().unwrap_or(&it.date)));
     let mut v: Vec<(String, Option<String>)> = Vec::new();
     for p in ["/", "/channels/", "/authors/", "/tags/", "/archive/"] {
         v.push((p.to_string(), newest.clone()));
@@ -35,7 +38,10 @@ pub fn entries(r: &Renderer) -> Vec<(String, Option<String>)> {
         v.push((tg.url.clone(), lastmod_of(&site.tags[t].items)));
     }
     for (it, l) in site.items.iter().zip(&site.links) {
-        v.push((l.url.clone(), Some(rfc3339(it.updated.as_ref().unwrap_or(&it.date)))));
+        v.push((
+            l.url.clone(),
+            Some(rfc3339(it.updated.as_ref().unwrap_or(&it.date))),
+        ));
     }
     for url in &site.page_urls {
         v.push((url.clone(), None));
@@ -48,7 +54,10 @@ pub fn sitemap(r: &Renderer, k: usize) -> Vec<u8> {
     let base = &r.views.site.config.base_url;
     let all = entries(r);
     let mut x = Xml::new();
-    x.open("urlset", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]);
+    x.open(
+        "urlset",
+        &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")],
+    );
     for (url, lastmod) in all.iter().skip(k * MAX_URLS).take(MAX_URLS) {
         x.open("url", &[]);
         x.text("loc", &[], &absolute(base, url));
@@ -65,10 +74,17 @@ pub fn sitemap(r: &Renderer, k: usize) -> Vec<u8> {
 pub fn index(r: &Renderer) -> Vec<u8> {
     let base = &r.views.site.config.base_url;
     let mut x = Xml::new();
-    x.open("sitemapindex", &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")]);
+    x.open(
+        "sitemapindex",
+        &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")],
+    );
     for k in 0..chunks(entries(r).len()) {
         x.open("sitemap", &[]);
-        x.text("loc", &[], &absolute(base, &format!("/sitemap-{}.xml", k + 1)));
+        x.text(
+            "loc",
+            &[],
+            &absolute(base, &format!("/sitemap-{}.xml", k + 1)),
+        );
         x.close("sitemap");
     }
     x.close("sitemapindex");
@@ -77,14 +93,22 @@ pub fn index(r: &Renderer) -> Vec<u8> {
 
 /// `robots.txt` allowing everything and naming the sitemap.
 pub fn robots(r: &Renderer) -> Vec<u8> {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", absolute(&r.views.site.config.base_url, "/sitemap.xml")).into_bytes()
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        absolute(&r.views.site.config.base_url, "/sitemap.xml")
+    )
+    .into_bytes()
 }
 
 /// OPML 2.0 with one outline per channel feed (Atom preferred).
 pub fn opml(r: &Renderer) -> Vec<u8> {
     let site = r.views.site;
     let base = &site.config.base_url;
-    let file = if site.config.feeds.formats.contains(&FeedFormat::Atom) { "atom.xml" } else { "feed.json" };
+    let file = if site.config.feeds.formats.contains(&FeedFormat::Atom) {
+        "atom.xml"
+    } else {
+        "feed.json"
+    };
     let mut x = Xml::new();
     x.open("opml", &[("version", "2.0")]);
     x.open("head", &[]);
@@ -98,7 +122,14 @@ pub fn opml(r: &Renderer) -> Vec<u8> {
         let desc = site.channels[c].description.clone().unwrap_or_default();
         x.empty(
             "outline",
-            &[("type", "rss"), ("text", &title), ("title", &title), ("xmlUrl", &feed), ("htmlUrl", &html), ("description", &desc)],
+            &[
+                ("type", "rss"),
+                ("text", &title),
+                ("title", &title),
+                ("xmlUrl", &feed),
+                ("htmlUrl", &html),
+                ("description", &desc),
+            ],
         );
     }
     x.close("body");

@@ -39,43 +39,71 @@ pub struct Theme {
 
 impl Theme {
     /// Layers built-in theme, site theme and site templates.
-    pub fn load(tree: &SourceTree, theme_name: &str, languages: &[String], diags: &mut Vec<Diagnostic>) -> Theme {
+    pub fn load(
+        tree: &SourceTree,
+        theme_name: &str,
+        languages: &[String],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Theme {
         let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
         let mut statics = BTreeMap::new();
         let mut i18n: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for (path, bytes) in DEFAULT_THEME {
             let text = || String::from_utf8_lossy(bytes).into_owned();
             if let Some(name) = path.strip_prefix("templates/") {
-                templates.insert(name.to_string(), (text(), format!("(built-in theme) templates/{name}")));
+                templates.insert(
+                    name.to_string(),
+                    (text(), format!("(built-in theme) templates/{name}")),
+                );
             } else if let Some(p) = path.strip_prefix("static/") {
                 statics.insert(p.to_string(), StaticSource::Embedded(bytes));
-            } else if let Some(lang) = path.strip_prefix("i18n/").and_then(|f| f.strip_suffix(".yaml")) {
-                i18n.entry(lang.to_string()).or_default().push((text(), format!("(built-in theme) {path}")));
+            } else if let Some(lang) = path
+                .strip_prefix("i18n/")
+                .and_then(|f| f.strip_suffix(".yaml"))
+            {
+                i18n.entry(lang.to_string())
+                    .or_default()
+                    .push((text(), format!("(built-in theme) {path}")));
             }
         }
         let theme_prefix = format!("themes/{theme_name}/");
         for f in &tree.theme_files {
-            let Some(inner) = f.rel.strip_prefix(&theme_prefix) else { continue };
+            let Some(inner) = f.rel.strip_prefix(&theme_prefix) else {
+                continue;
+            };
             if let Some(name) = inner.strip_prefix("templates/") {
                 if let Some(src) = read_text(&f.path, &f.rel, diags) {
                     templates.insert(name.to_string(), (src, f.rel.clone()));
                 }
             } else if let Some(p) = inner.strip_prefix("static/") {
                 statics.insert(p.to_string(), StaticSource::File(f.path.clone()));
-            } else if let Some(lang) = inner.strip_prefix("i18n/").and_then(|f| f.strip_suffix(".yaml")) {
+            } else if let Some(lang) = inner
+                .strip_prefix("i18n/")
+                .and_then(|f| f.strip_suffix(".yaml"))
+            {
                 if let Some(src) = read_text(&f.path, &f.rel, diags) {
-                    i18n.entry(lang.to_string()).or_default().push((src, f.rel.clone()));
+                    i18n.entry(lang.to_string())
+                        .or_default()
+                        .push((src, f.rel.clone()));
                 }
             }
         }
         if theme_name != "default" && tree.theme_files.is_empty() {
             diags.push(Diagnostic::new(
                 Location::file("site.yaml"),
-                Problem::Io { what: format!("theme `{theme_name}` not found: expected a folder themes/{theme_name}/") },
+                Problem::Io {
+                    what: format!(
+                        "theme `{theme_name}` not found: expected a folder themes/{theme_name}/"
+                    ),
+                },
             ));
         }
         for f in &tree.templates {
-            let name = f.rel.strip_prefix("templates/").unwrap_or(&f.rel).to_string();
+            let name = f
+                .rel
+                .strip_prefix("templates/")
+                .unwrap_or(&f.rel)
+                .to_string();
             if let Some(src) = read_text(&f.path, &f.rel, diags) {
                 templates.insert(name, (src, f.rel.clone()));
             }
@@ -96,11 +124,21 @@ impl Theme {
                     strings.insert(lang, s);
                 }
             } else if languages.contains(&lang) {
-                diags.push(Diagnostic::new(Location::file("site.yaml"), Problem::MissingTranslation { lang }));
+                diags.push(Diagnostic::new(
+                    Location::file("site.yaml"),
+                    Problem::MissingTranslation { lang },
+                ));
             }
         }
-        let templates = templates.into_iter().map(|(n, (src, file))| (n, src, file)).collect();
-        Theme { templates, statics, strings }
+        let templates = templates
+            .into_iter()
+            .map(|(n, (src, file))| (n, src, file))
+            .collect();
+        Theme {
+            templates,
+            statics,
+            strings,
+        }
     }
 
     /// Strings for `lang`, falling back to English, then to anything loaded.
@@ -116,9 +154,22 @@ impl Theme {
 }
 
 static FALLBACK_STRINGS: std::sync::LazyLock<UiStrings> = std::sync::LazyLock::new(|| UiStrings {
-    months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        .map(String::from)
-        .to_vec(),
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    .map(String::from)
+    .to_vec(),
     date_format: "{month} {day}, {year}".into(),
     reading_time: "{n} min read".into(),
     all: serde_json::Value::Object(Default::default()),
@@ -128,7 +179,12 @@ fn read_text(path: &std::path::Path, rel: &str, diags: &mut Vec<Diagnostic>) -> 
     match std::fs::read_to_string(path) {
         Ok(s) => Some(s),
         Err(e) => {
-            diags.push(Diagnostic::new(Location::file(rel), Problem::Io { what: format!("cannot read: {e}") }));
+            diags.push(Diagnostic::new(
+                Location::file(rel),
+                Problem::Io {
+                    what: format!("cannot read: {e}"),
+                },
+            ));
             None
         }
     }
@@ -147,12 +203,21 @@ fn merge_strings(layers: &[(String, String)], diags: &mut Vec<Diagnostic>) -> Op
     let months: Vec<String> = all
         .get("months")
         .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     Some(UiStrings {
-        months: if months.len() == 12 { months } else { FALLBACK_STRINGS.months.clone() },
+        months: if months.len() == 12 {
+            months
+        } else {
+            FALLBACK_STRINGS.months.clone()
+        },
         date_format: get_str("date_format").unwrap_or_else(|| FALLBACK_STRINGS.date_format.clone()),
-        reading_time: get_str("reading_time").unwrap_or_else(|| FALLBACK_STRINGS.reading_time.clone()),
+        reading_time: get_str("reading_time")
+            .unwrap_or_else(|| FALLBACK_STRINGS.reading_time.clone()),
         all: serde_json::Value::Object(all),
     })
 }

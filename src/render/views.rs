@@ -38,14 +38,30 @@ impl<'a> Views<'a> {
         let channels = site
             .channels
             .iter()
-            .map(|c| ChannelRef { id: c.id.clone(), title: c.title.clone(), url: format!("/channels/{}/", c.id), color: c.color.clone() })
+            .map(|c| ChannelRef {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                url: format!("/channels/{}/", c.id),
+                color: c.color.clone(),
+            })
             .collect();
         let tags = site
             .tags
             .iter()
-            .map(|t| TagRef { name: t.name.clone(), slug: t.slug.clone(), url: format!("/tags/{}/", t.slug) })
+            .map(|t| TagRef {
+                name: t.name.clone(),
+                slug: t.slug.clone(),
+                url: format!("/tags/{}/", t.slug),
+            })
             .collect();
-        let mut v = Views { site, theme, cards: Vec::new(), authors, channels, tags };
+        let mut v = Views {
+            site,
+            theme,
+            cards: Vec::new(),
+            authors,
+            channels,
+            tags,
+        };
         v.cards = (0..site.items.len()).map(|i| v.build_card(i)).collect();
         v
     }
@@ -72,7 +88,11 @@ impl<'a> Views<'a> {
             lang: l.lang.clone(),
             summary_html,
             authors: l.authors.iter().map(|&a| self.authors[a].clone()).collect(),
-            channels: l.channels.iter().map(|&c| self.channels[c].clone()).collect(),
+            channels: l
+                .channels
+                .iter()
+                .map(|&c| self.channels[c].clone())
+                .collect(),
             tags: l.tags.iter().map(|&t| self.tags[t].clone()).collect(),
             reading_time: minutes,
             reading_time_display: s.reading_time.replace("{n}", &minutes.to_string()),
@@ -96,10 +116,21 @@ impl<'a> Views<'a> {
             card: card(i),
             content_html: it.body.html.clone(),
             updated: it.updated.as_ref().map(date::rfc3339),
-            updated_display: it.updated.as_ref().map(|u| date::display(u, &s.date_format, &s.months)),
+            updated_display: it
+                .updated
+                .as_ref()
+                .map(|u| date::display(u, &s.date_format, &s.months)),
             word_count: it.body.word_count,
             disclosure: it.disclosure.clone(),
-            discuss: it.discuss.iter().map(|(k, u)| NamedLink { name: k.clone(), label: label_of(k), url: u.clone() }).collect(),
+            discuss: it
+                .discuss
+                .iter()
+                .map(|(k, u)| NamedLink {
+                    name: k.clone(),
+                    label: label_of(k),
+                    url: u.clone(),
+                })
+                .collect(),
             image: it.image.clone(),
             image_alt: it.image_alt.clone(),
             parent: l.parent.map(card),
@@ -107,7 +138,11 @@ impl<'a> Views<'a> {
             translations: l
                 .translations
                 .iter()
-                .map(|&j| Translation { lang: self.site.links[j].lang.clone(), title: self.site.items[j].title.clone(), url: self.site.links[j].url.clone() })
+                .map(|&j| Translation {
+                    lang: self.site.links[j].lang.clone(),
+                    title: self.site.items[j].title.clone(),
+                    url: self.site.links[j].url.clone(),
+                })
                 .collect(),
             related: l.related.iter().map(|&j| card(j)).collect(),
             prev: l.prev.map(card),
@@ -120,14 +155,28 @@ impl<'a> Views<'a> {
     /// A channel with curators, counts and feeds.
     pub fn channel_summary(&self, c: usize, with_intro: bool) -> ChannelSummary {
         let ch = &self.site.channels[c];
-        let ids: rustc_hash::FxHashMap<&str, usize> =
-            self.site.authors.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        let ids: rustc_hash::FxHashMap<&str, usize> = self
+            .site
+            .authors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
         ChannelSummary {
             channel: self.channels[c].clone(),
             description: ch.description.clone(),
-            curators: ch.curators.iter().filter_map(|id| ids.get(id.as_str())).map(|&a| self.authors[a].clone()).collect(),
+            curators: ch
+                .curators
+                .iter()
+                .filter_map(|id| ids.get(id.as_str()))
+                .map(|&a| self.authors[a].clone())
+                .collect(),
             count: self.site.channel_items[c].len(),
-            content_html: if with_intro { ch.intro.html.clone() } else { String::new() },
+            content_html: if with_intro {
+                ch.intro.html.clone()
+            } else {
+                String::new()
+            },
             feeds: self.feeds(&format!("/channels/{}/", ch.id), &ch.title),
         }
     }
@@ -136,14 +185,25 @@ impl<'a> Views<'a> {
     pub fn author_summary(&self, a: usize) -> AuthorSummary {
         let au = &self.site.authors[a];
         let items = &self.site.author_items[a];
-        let link_count = items.iter().filter(|&&i| self.site.items[i].kind == ItemKind::Link).count();
+        let link_count = items
+            .iter()
+            .filter(|&&i| self.site.items[i].kind == ItemKind::Link)
+            .count();
         AuthorSummary {
             author: self.authors[a].clone(),
             department: au.department.clone(),
             article_count: items.len() - link_count,
             link_count,
             bio_html: au.bio.html.clone(),
-            links: au.links.iter().map(|(k, u)| NamedLink { name: k.clone(), label: label_of(k), url: u.clone() }).collect(),
+            links: au
+                .links
+                .iter()
+                .map(|(k, u)| NamedLink {
+                    name: k.clone(),
+                    label: label_of(k),
+                    url: u.clone(),
+                })
+                .collect(),
             languages: au.languages.clone(),
             feeds: self.feeds(&format!("/authors/{}/", au.id), &au.name),
         }
@@ -152,10 +212,24 @@ impl<'a> Views<'a> {
     /// A tag with its count and cloud weight.
     pub fn tag_summary(&self, t: usize) -> TagSummary {
         let count = self.site.tags[t].items.len();
-        let max = self.site.tags.iter().map(|t| t.items.len()).max().unwrap_or(1).max(1);
+        let max = self
+            .site
+            .tags
+            .iter()
+            .map(|t| t.items.len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
         // Logarithmic buckets: a Zipf-shaped tag list still uses all five weights.
-        let weight = 1 + ((count as f64).ln() / (max as f64).ln().max(1e-9) * 4.0).round().clamp(0.0, 4.0) as u8;
-        TagSummary { tag: self.tags[t].clone(), count, weight }
+        let weight = 1
+            + ((count as f64).ln() / (max as f64).ln().max(1e-9) * 4.0)
+                .round()
+                .clamp(0.0, 4.0) as u8;
+        TagSummary {
+            tag: self.tags[t].clone(),
+            count,
+            weight,
+        }
     }
 
     /// The feeds written for a list at `base` (e.g. `/channels/x/`).
@@ -166,8 +240,16 @@ impl<'a> Views<'a> {
             .formats
             .iter()
             .map(|f| match f {
-                FeedFormat::Atom => FeedLink { title: format!("{title} (Atom)"), url: format!("{base}atom.xml"), mime: "application/atom+xml" },
-                FeedFormat::Json => FeedLink { title: format!("{title} (JSON Feed)"), url: format!("{base}feed.json"), mime: "application/feed+json" },
+                FeedFormat::Atom => FeedLink {
+                    title: format!("{title} (Atom)"),
+                    url: format!("{base}atom.xml"),
+                    mime: "application/atom+xml",
+                },
+                FeedFormat::Json => FeedLink {
+                    title: format!("{title} (JSON Feed)"),
+                    url: format!("{base}feed.json"),
+                    mime: "application/feed+json",
+                },
             })
             .collect()
     }
@@ -193,7 +275,9 @@ fn label_of(key: &str) -> String {
         "twitter" | "x" => "X".into(),
         other => {
             let mut c = other.chars();
-            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
         }
     }
 }
@@ -204,7 +288,10 @@ mod tests {
 
     #[test]
     fn domain_strips_www_port_and_path() {
-        assert_eq!(domain_of("https://www.PR-Blogger.de:443/x?y"), "pr-blogger.de");
+        assert_eq!(
+            domain_of("https://www.PR-Blogger.de:443/x?y"),
+            "pr-blogger.de"
+        );
         assert_eq!(domain_of("http://a.example"), "a.example");
     }
 }

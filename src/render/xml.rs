@@ -27,8 +27,12 @@ impl Xml {
 
     /// Opens an element with attributes.
     pub fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        let clean: Vec<(String, String)> = attrs.iter().map(|(k, v)| (k.to_string(), xml_safe(v))).collect();
-        let start = BytesStart::new(name).with_attributes(clean.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let clean: Vec<(String, String)> = attrs
+            .iter()
+            .map(|(k, v)| (k.to_string(), xml_safe(v)))
+            .collect();
+        let start = BytesStart::new(name)
+            .with_attributes(clean.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let _ = self.w.write_event(Event::Start(start));
     }
 
@@ -47,8 +51,12 @@ impl Xml {
 
     /// A self-closing element.
     pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        let clean: Vec<(String, String)> = attrs.iter().map(|(k, v)| (k.to_string(), xml_safe(v))).collect();
-        let start = BytesStart::new(name).with_attributes(clean.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let clean: Vec<(String, String)> = attrs
+            .iter()
+            .map(|(k, v)| (k.to_string(), xml_safe(v)))
+            .collect();
+        let start = BytesStart::new(name)
+            .with_attributes(clean.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let _ = self.w.write_event(Event::Empty(start));
     }
 

@@ -69,11 +69,24 @@ pub struct Site {
 }
 
 /// URLs kurator itself writes; content may not claim them.
-const RESERVED: &[&str] = &["/", "/channels/", "/authors/", "/tags/", "/archive/", "/search/", "/404.html"];
+const RESERVED: &[&str] = &[
+    "/",
+    "/channels/",
+    "/authors/",
+    "/tags/",
+    "/archive/",
+    "/search/",
+    "/404.html",
+];
 
 impl Site {
     /// Builds the site model from parsed files. Problems are appended to `diags`.
-    pub fn resolve(config: Config, parsed: Vec<Parsed>, sel: &Selection, diags: &mut Vec<Diagnostic>) -> Site {
+    pub fn resolve(
+        config: Config,
+        parsed: Vec<Parsed>,
+        sel: &Selection,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Site {
         let mut authors = Vec::new();
         let mut channels = Vec::new();
         let mut all_items = Vec::new();
@@ -89,8 +102,16 @@ impl Site {
         authors.sort_by(|a, b| a.id.cmp(&b.id));
         channels.sort_by(|a, b| a.order.cmp(&b.order).then(a.id.cmp(&b.id)));
         pages.sort_by(|a, b| a.origin.rel.cmp(&b.origin.rel));
-        let author_ids: FxHashMap<&str, usize> = authors.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
-        let channel_ids: FxHashMap<&str, usize> = channels.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let author_ids: FxHashMap<&str, usize> = authors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        let channel_ids: FxHashMap<&str, usize> = channels
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
         let known_authors: Vec<String> = authors.iter().map(|a| a.id.clone()).collect();
         let known_channels: Vec<String> = channels.iter().map(|c| c.id.clone()).collect();
 
@@ -99,7 +120,11 @@ impl Site {
                 if !author_ids.contains_key(cur.as_str()) {
                     diags.push(Diagnostic::new(
                         c.origin.key_item("curators", cur),
-                        Problem::UnknownReference { kind: "curator", id: cur.clone(), known: known_authors.clone() },
+                        Problem::UnknownReference {
+                            kind: "curator",
+                            id: cur.clone(),
+                            known: known_authors.clone(),
+                        },
                     ));
                 }
             }
@@ -110,8 +135,22 @@ impl Site {
         let target_index = TargetIndex::new(&all_items);
         let mut item_refs: Vec<(Vec<usize>, Vec<usize>)> = Vec::with_capacity(all_items.len());
         for it in &all_items {
-            let key = if it.kind == ItemKind::Link && it.origin.front_matter.contains("curator:") { "curator" } else { "authors" };
-            let key = if key == "authors" && it.origin.front_matter.lines().any(|l| l.starts_with("author:")) { "author" } else { key };
+            let key = if it.kind == ItemKind::Link && it.origin.front_matter.contains("curator:") {
+                "curator"
+            } else {
+                "authors"
+            };
+            let key = if key == "authors"
+                && it
+                    .origin
+                    .front_matter
+                    .lines()
+                    .any(|l| l.starts_with("author:"))
+            {
+                "author"
+            } else {
+                key
+            };
             let mut a_idx = Vec::new();
             for a in &it.authors {
                 match author_ids.get(a.as_str()) {
@@ -119,7 +158,11 @@ impl Site {
                     None => diags.push(Diagnostic::new(
                         it.origin.key_item(key, a),
                         Problem::UnknownReference {
-                            kind: if key == "curator" { "curator" } else { "author" },
+                            kind: if key == "curator" {
+                                "curator"
+                            } else {
+                                "author"
+                            },
                             id: a.clone(),
                             known: known_authors.clone(),
                         },
@@ -132,11 +175,18 @@ impl Site {
                     Some(&i) => c_idx.push(i),
                     None => diags.push(Diagnostic::new(
                         it.origin.key_item("channels", c),
-                        Problem::UnknownReference { kind: "channel", id: c.clone(), known: known_channels.clone() },
+                        Problem::UnknownReference {
+                            kind: "channel",
+                            id: c.clone(),
+                            known: known_channels.clone(),
+                        },
                     )),
                 }
             }
-            for (field, target) in [("in_reply_to", &it.in_reply_to), ("translation_of", &it.translation_of)] {
+            for (field, target) in [
+                ("in_reply_to", &it.in_reply_to),
+                ("translation_of", &it.translation_of),
+            ] {
                 if let Some(t) = target {
                     if let Err(p) = target_index.find(t, field, &all_items) {
                         diags.push(Diagnostic::new(it.origin.key(field), p));
@@ -153,12 +203,16 @@ impl Site {
         let mut order: Vec<usize> = (0..all_items.len())
             .filter(|&i| {
                 let it = &all_items[i];
-                (sel.drafts || !it.draft) && (sel.future || it.date.timestamp() <= sel.now.timestamp())
+                (sel.drafts || !it.draft)
+                    && (sel.future || it.date.timestamp() <= sel.now.timestamp())
             })
             .collect();
         order.sort_by(|&a, &b| {
             let (x, y) = (&all_items[a], &all_items[b]);
-            y.date.timestamp().cmp(&x.date.timestamp()).then_with(|| x.origin.rel.cmp(&y.origin.rel))
+            y.date
+                .timestamp()
+                .cmp(&x.date.timestamp())
+                .then_with(|| x.origin.rel.cmp(&y.origin.rel))
         });
         let mut slots: Vec<Option<Item>> = all_items.into_iter().map(Some).collect();
         let mut items = Vec::with_capacity(order.len());
@@ -172,7 +226,13 @@ impl Site {
                     ItemKind::Link => &config.permalinks.link,
                 };
                 let url = permalink::expand(pattern, &it.slug, Some(&it.date), &lang);
-                links.push(Links { url, lang, authors, channels, ..Default::default() });
+                links.push(Links {
+                    url,
+                    lang,
+                    authors,
+                    channels,
+                    ..Default::default()
+                });
                 items.push(it);
             }
         }
@@ -213,7 +273,10 @@ impl Site {
             if let Some(other) = seen.insert((it.kind, it.slug.as_str()), it.origin.rel.as_str()) {
                 diags.push(Diagnostic::new(
                     it.origin.key("slug"),
-                    Problem::DuplicateSlug { slug: it.slug.clone(), other: other.to_string() },
+                    Problem::DuplicateSlug {
+                        slug: it.slug.clone(),
+                        other: other.to_string(),
+                    },
                 ));
             }
         }
@@ -226,7 +289,10 @@ impl Site {
                 if !permalink::is_safe_path(&alias) {
                     diags.push(Diagnostic::new(
                         it.origin.key_item("aliases", a),
-                        Problem::BadUrl { field: "aliases".into(), value: a.clone() },
+                        Problem::BadUrl {
+                            field: "aliases".into(),
+                            value: a.clone(),
+                        },
                     ));
                     continue;
                 }
@@ -240,12 +306,21 @@ impl Site {
     fn check_paths(&self, diags: &mut Vec<Diagnostic>) {
         let mut seen: FxHashMap<String, String> = FxHashMap::default();
         for r in RESERVED {
-            seen.insert(permalink::output_path(r), format!("kurator's own `{r}` page"));
+            seen.insert(
+                permalink::output_path(r),
+                format!("kurator's own `{r}` page"),
+            );
         }
         let mut claim = |url: &str, owner: &str, loc: Location| {
             let key = permalink::output_path(url).to_lowercase();
             if let Some(other) = seen.get(&key) {
-                diags.push(Diagnostic::new(loc, Problem::DuplicatePath { path: permalink::output_path(url), other: other.clone() }));
+                diags.push(Diagnostic::new(
+                    loc,
+                    Problem::DuplicatePath {
+                        path: permalink::output_path(url),
+                        other: other.clone(),
+                    },
+                ));
             } else {
                 seen.insert(key, owner.to_string());
             }
@@ -257,7 +332,12 @@ impl Site {
             claim(url, &p.origin.rel, p.origin.key("slug"));
         }
         for (alias, target) in &self.aliases {
-            let owner = self.items.iter().zip(&self.links).find(|(_, l)| &l.url == target).map(|(it, _)| it);
+            let owner = self
+                .items
+                .iter()
+                .zip(&self.links)
+                .find(|(_, l)| &l.url == target)
+                .map(|(it, _)| it);
             let (rel, loc) = match owner {
                 Some(it) => (it.origin.rel.clone(), it.origin.key("aliases")),
                 None => (String::new(), Location::file("")),
@@ -283,7 +363,11 @@ impl Site {
                     continue;
                 }
                 let t = *tag_slugs.entry(slug.clone()).or_insert_with(|| {
-                    self.tags.push(Tag { name: name.trim().to_string(), slug, items: Vec::new() });
+                    self.tags.push(Tag {
+                        name: name.trim().to_string(),
+                        slug,
+                        items: Vec::new(),
+                    });
                     self.tags.len() - 1
                 });
                 if !l.tags.contains(&t) {
@@ -299,7 +383,10 @@ impl Site {
         for (new, &old) in order.iter().enumerate() {
             remap[old] = new;
         }
-        let mut old_tags: Vec<Option<Tag>> = std::mem::take(&mut self.tags).into_iter().map(Some).collect();
+        let mut old_tags: Vec<Option<Tag>> = std::mem::take(&mut self.tags)
+            .into_iter()
+            .map(Some)
+            .collect();
         self.tags = order.iter().filter_map(|&o| old_tags[o].take()).collect();
         for l in &mut self.links {
             for t in &mut l.tags {
@@ -346,9 +433,17 @@ impl Site {
 
     fn build_related(&mut self) {
         let item_tags: Vec<Vec<usize>> = self.links.iter().map(|l| l.tags.clone()).collect();
-        let item_channels: Vec<Vec<usize>> = self.links.iter().map(|l| l.channels.clone()).collect();
+        let item_channels: Vec<Vec<usize>> =
+            self.links.iter().map(|l| l.channels.clone()).collect();
         let tag_lists: Vec<Vec<usize>> = self.tags.iter().map(|t| t.items.clone()).collect();
-        let rel = related::related(self.items.len(), &item_tags, &item_channels, &tag_lists, &self.channel_items, 4);
+        let rel = related::related(
+            self.items.len(),
+            &item_tags,
+            &item_channels,
+            &tag_lists,
+            &self.channel_items,
+            4,
+        );
         for (l, r) in self.links.iter_mut().zip(rel) {
             l.related = r;
         }
@@ -396,7 +491,10 @@ impl TargetIndex {
     fn find(&self, target: &str, field: &'static str, items: &[Item]) -> Result<usize, Problem> {
         let t = target.trim().trim_matches('/');
         // A permalink like /2020/04/slug/ ends in the slug.
-        let candidates = self.by_key.get(t).or_else(|| t.rsplit('/').next().and_then(|last| self.by_key.get(last)));
+        let candidates = self
+            .by_key
+            .get(t)
+            .or_else(|| t.rsplit('/').next().and_then(|last| self.by_key.get(last)));
         match candidates.map(Vec::as_slice) {
             Some([one]) => Ok(*one),
             Some(many) if !many.is_empty() => Err(Problem::AmbiguousTarget {
@@ -404,7 +502,10 @@ impl TargetIndex {
                 target: target.to_string(),
                 candidates: many.iter().map(|&i| items[i].origin.rel.clone()).collect(),
             }),
-            _ => Err(Problem::MissingTarget { field, target: target.to_string() }),
+            _ => Err(Problem::MissingTarget {
+                field,
+                target: target.to_string(),
+            }),
         }
     }
 }

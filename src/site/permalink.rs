@@ -25,7 +25,11 @@ pub fn output_path(url: &str) -> String {
         "index.html".into()
     } else if trimmed.ends_with('/') {
         format!("{trimmed}index.html")
-    } else if trimmed.rsplit('/').next().is_some_and(|last| last.contains('.')) {
+    } else if trimmed
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+    {
         trimmed.to_string()
     } else {
         format!("{trimmed}/index.html")
@@ -36,7 +40,10 @@ pub fn output_path(url: &str) -> String {
 pub fn normalise_alias(alias: &str) -> String {
     let mut a = alias.trim().to_string();
     if let Some(rest) = a.split_once("://").map(|(_, r)| r.to_string()) {
-        a = rest.find('/').map(|i| rest[i..].to_string()).unwrap_or_else(|| "/".into());
+        a = rest
+            .find('/')
+            .map(|i| rest[i..].to_string())
+            .unwrap_or_else(|| "/".into());
     }
     if !a.starts_with('/') {
         a.insert(0, '/');
@@ -46,7 +53,9 @@ pub fn normalise_alias(alias: &str) -> String {
 
 /// Whether a URL or alias stays inside the output folder (no `..`, no backslashes).
 pub fn is_safe_path(url: &str) -> bool {
-    !url.split('/').any(|seg| seg == ".." || seg == ".") && !url.contains('\\') && !url.contains('\0')
+    !url.split('/').any(|seg| seg == ".." || seg == ".")
+        && !url.contains('\\')
+        && !url.contains('\0')
 }
 
 #[cfg(test)]
@@ -56,7 +65,10 @@ mod tests {
     #[test]
     fn default_article_pattern() {
         let d = crate::content::date::parse("2020-04-16", &jiff::tz::TimeZone::UTC).unwrap();
-        assert_eq!(expand("/:year/:month/:slug/", "x", Some(&d), "de"), "/2020/04/x/");
+        assert_eq!(
+            expand("/:year/:month/:slug/", "x", Some(&d), "de"),
+            "/2020/04/x/"
+        );
         assert_eq!(expand("links/:slug/", "y", None, "de"), "/links/y/");
     }
 

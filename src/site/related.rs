@@ -23,7 +23,10 @@ pub fn related(
     (0..n_items)
         .map(|i| {
             let mut score: FxHashMap<usize, u32> = FxHashMap::default();
-            let mut visit = |lists: &[Vec<usize>], pos: &[FxHashMap<usize, usize>], keys: &[usize], weight: u32| {
+            let mut visit = |lists: &[Vec<usize>],
+                             pos: &[FxHashMap<usize, usize>],
+                             keys: &[usize],
+                             weight: u32| {
                 for &k in keys {
                     let list = &lists[k];
                     let Some(&p) = pos[i].get(&k) else { continue };
