@@ -17,6 +17,7 @@ pub mod discover;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 
 use config::Config;

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod new;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ enum Command {
     Build(build::BuildArgs),
     /// Run every validation and the guideline rules without writing output.
     Check(check::CheckArgs),
+    /// Serve the site on loopback, rebuild on every change and reload open tabs.
+    Serve(serve::ServeArgs),
     /// Create a site, article, curated link, author or channel from a template.
     #[command(subcommand)]
     New(new::NewCommand),
@@ -39,6 +42,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Build(a) => build::run(a),
         Command::Check(a) => check::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::New(c) => new::run(c),
     }
 }

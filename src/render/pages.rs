@@ -451,7 +451,10 @@ fn item(r: &Renderer, i: usize) -> Draft {
     m.feeds = l
         .channels
         .iter()
-        .flat_map(|&c| r.views.channel_summary(c, false).feeds)
+        .flat_map(|&c| {
+            r.views
+                .feeds(&r.views.channels[c].url, &r.views.channels[c].title)
+        })
         .collect();
     for &a in &l.authors {
         m.feeds.extend(

@@ -18,6 +18,10 @@ pub struct Views<'a> {
     pub authors: Vec<AuthorRef>,
     pub channels: Vec<ChannelRef>,
     pub tags: Vec<TagRef>,
+    /// Curators of each channel, as author indices (unknown ids dropped).
+    curators: Vec<Vec<usize>>,
+    /// Item count of the most used tag, for tag-cloud weights.
+    max_tag_count: usize,
 }
 
 impl<'a> Views<'a> {
@@ -54,6 +58,29 @@ impl<'a> Views<'a> {
                 url: format!("/tags/{}/", t.slug),
             })
             .collect();
+        let ids: rustc_hash::FxHashMap<&str, usize> = site
+            .authors
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        let curators = site
+            .channels
+            .iter()
+            .map(|c| {
+                c.curators
+                    .iter()
+                    .filter_map(|id| ids.get(id.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let max_tag_count = site
+            .tags
+            .iter()
+            .map(|t| t.items.len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
         let mut v = Views {
             site,
             theme,
@@ -61,6 +88,8 @@ impl<'a> Views<'a> {
             authors,
             channels,
             tags,
+            curators,
+            max_tag_count,
         };
         v.cards = (0..site.items.len()).map(|i| v.build_card(i)).collect();
         v
@@ -155,20 +184,11 @@ impl<'a> Views<'a> {
     /// A channel with curators, counts and feeds.
     pub fn channel_summary(&self, c: usize, with_intro: bool) -> ChannelSummary {
         let ch = &self.site.channels[c];
-        let ids: rustc_hash::FxHashMap<&str, usize> = self
-            .site
-            .authors
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.as_str(), i))
-            .collect();
         ChannelSummary {
             channel: self.channels[c].clone(),
             description: ch.description.clone(),
-            curators: ch
-                .curators
+            curators: self.curators[c]
                 .iter()
-                .filter_map(|id| ids.get(id.as_str()))
                 .map(|&a| self.authors[a].clone())
                 .collect(),
             count: self.site.channel_items[c].len(),
@@ -212,14 +232,7 @@ impl<'a> Views<'a> {
     /// A tag with its count and cloud weight.
     pub fn tag_summary(&self, t: usize) -> TagSummary {
         let count = self.site.tags[t].items.len();
-        let max = self
-            .site
-            .tags
-            .iter()
-            .map(|t| t.items.len())
-            .max()
-            .unwrap_or(1)
-            .max(1);
+        let max = self.max_tag_count;
         // Logarithmic buckets: a Zipf-shaped tag list still uses all five weights.
         let weight = 1
             + ((count as f64).ln() / (max as f64).ln().max(1e-9) * 4.0)
