@@ -7,7 +7,8 @@ writes the same corpus twice (three times with ``--zola``):
 
 * ``DIR/kurator/`` -- a kurator site (site.yaml, authors/, channels/,
   articles/<year>/, links/) using only keys from the SPEC;
-* ``DIR/hugo/``    -- an equivalent Hugo site (hugo.toml, content/, layouts/);
+* ``DIR/hugo/``    -- an equivalent Hugo site (hugo.toml, content/, layouts/,
+  plus the overlay no-related.toml that drops the related-items block);
 * ``DIR/zola/``    -- optionally, an equivalent Zola site (config.toml,
   content/, templates/).
 
@@ -640,6 +641,9 @@ class HugoWriter:
     def write_site(self, corpus: Corpus) -> None:
         """hugo.toml, layouts/ and the taxonomy term pages for authors/channels."""
         write(self.root / "hugo.toml", HUGO_CONFIG)
+        # Overlay for `run.py --hugo-no-related`: the same site without the
+        # related-items block (`hugo --config hugo.toml,no-related.toml`).
+        write(self.root / "no-related.toml", "[params]\nskip_related = true\n")
         for name, text in HUGO_LAYOUTS.items():
             write(self.root / "layouts" / name, text)
         content = self.root / "content"
@@ -910,10 +914,12 @@ HUGO_LAYOUTS: dict[str, str] = {
 <p><a href="{{ .Params.source_url }}" rel="noopener">Zum Artikel bei {{ .Params.source }}</a></p>
 {{- end }}
 <p class="tags">{{ range .GetTerms "tags" }}<a href="{{ .RelPermalink }}">#{{ .LinkTitle }}</a> {{ end }}</p>
+{{- if not site.Params.skip_related }}
 {{- with first 5 (site.RegularPages.Related .) }}
 <section class="related"><h2>Verwandte Beiträge</h2>
 <ul>{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>
 </section>
+{{- end }}
 {{- end }}
 {{- with .GetTerms "channels" }}{{ with index . 0 }}
 {{- $pages := .Pages }}

