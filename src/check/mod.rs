@@ -235,15 +235,39 @@ impl Targets {
                 .iter()
                 .map(|i| format!("/archive/{}/", i.date.year())),
         );
-        for base in site
+        let lists = site
             .channels
             .iter()
-            .map(|c| format!("/channels/{}/", c.id))
-            .chain(site.authors.iter().map(|a| format!("/authors/{}/", a.id)))
-            .chain(site.tags.iter().map(|t| format!("/tags/{}/", t.slug)))
-        {
-            urls.push(format!("{base}atom.xml"));
-            urls.push(format!("{base}feed.json"));
+            .zip(&site.channel_items)
+            .map(|(c, l)| (format!("/channels/{}/", c.id), l.len()))
+            .chain(
+                site.authors
+                    .iter()
+                    .zip(&site.author_items)
+                    .map(|(a, l)| (format!("/authors/{}/", a.id), l.len())),
+            )
+            .chain(
+                site.tags
+                    .iter()
+                    .map(|t| (format!("/tags/{}/", t.slug), t.items.len())),
+            );
+        let feed_files: Vec<&str> = site
+            .config
+            .feeds
+            .formats
+            .iter()
+            .map(|f| match f {
+                crate::config::FeedFormat::Atom => "atom.xml",
+                crate::config::FeedFormat::Json => "feed.json",
+            })
+            .collect();
+        if site.config.feeds.all {
+            urls.extend(feed_files.iter().map(|f| format!("/{f}")));
+        }
+        for (base, len) in lists {
+            urls.extend(feed_files.iter().map(|f| format!("{base}{f}")));
+            let pages = len.div_ceil(site.config.paginate).max(1);
+            urls.extend((2..=pages).map(|n| format!("{base}page/{n}/")));
             urls.push(base);
         }
         let mut paths: FxHashSet<String> = urls.iter().map(|u| output_path(u)).collect();

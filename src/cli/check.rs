@@ -32,6 +32,14 @@ pub fn run(a: CheckArgs) -> i32 {
         ..Default::default()
     };
     let diags = crate::check(&opts);
+    // Without a readable site.yaml there is no site to check: a usage error.
+    if diags
+        .iter()
+        .any(|d| d.file == "site.yaml" && matches!(d.code.as_str(), "missing-site-yaml" | "io"))
+    {
+        super::print_human(&diags, &site_dir);
+        return 2;
+    }
     let color = a.format == Format::Human
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();

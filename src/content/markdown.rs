@@ -177,8 +177,12 @@ pub fn render(src: &str, opts: &RenderOptions) -> Rendered {
                 if let Some(i) = alt_of {
                     out.refs[i].alt.push_str(t);
                 }
-                if german && matches!(ev, Event::Text(_)) && t.contains(['“', '”']) {
-                    events.push(Event::Text(t.replace('“', "„").replace('”', "“").into()));
+                // Only quotes that smart punctuation made from a typed `"` become
+                // German ones; a „…“ the author typed stays as written.
+                let from_straight = src.get(range.clone()) == Some("\"");
+                if german && from_straight && matches!(ev, Event::Text(_)) {
+                    let q = if t.as_ref() == "“" { "„" } else { "“" };
+                    events.push(Event::Text(q.into()));
                     continue;
                 }
             }
@@ -397,6 +401,7 @@ mod tests {
     #[test]
     fn german_gets_low_opening_quotes() {
         assert!(md("Er sagte \"Hallo\".", "de").html.contains("„Hallo“"));
+        assert!(md("Er sagte „Hallo“.", "de").html.contains("„Hallo“"));
         assert!(md("He said \"hi\".", "en").html.contains("“hi”"));
     }
 

@@ -99,7 +99,7 @@ fn convert_error(
     }
     if bare.starts_with("invalid type")
         || bare.starts_with("invalid value")
-        || bare.contains("expected")
+        || bare.starts_with("invalid length")
     {
         if bare.contains("expected struct") || bare.contains("expected a map") {
             let _ = yaml;

@@ -222,7 +222,15 @@ fn channel(r: &Renderer, c: usize, page: usize) -> Draft {
     let site = r.views.site;
     let ch = &site.channels[c];
     let summary = r.views.channel_summary(c, true);
-    let (items, paginator, path) = paginate(r, &site.channel_items[c], &summary.channel.url, page);
+    // Featured items lead the channel page; the rest follow newest first.
+    let list = &site.channel_items[c];
+    let ordered: Vec<usize> = list
+        .iter()
+        .filter(|&&i| site.items[i].featured)
+        .chain(list.iter().filter(|&&i| !site.items[i].featured))
+        .copied()
+        .collect();
+    let (items, paginator, path) = paginate(r, &ordered, &summary.channel.url, page);
     let lang = ch.language.clone().unwrap_or_else(|| site_lang(r));
     let desc = ch
         .description

@@ -118,6 +118,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         .map_err(|e| ServeError::Io(e.to_string()))?;
     http::spawn_workers(Arc::new(server), shared.clone(), WORKERS)
         .map_err(|e| ServeError::Io(e.to_string()))?;
+    http::spawn_nudger(addr).map_err(|e| ServeError::Io(e.to_string()))?;
     if !opts.bind.is_loopback() {
         eprintln!("warning: serving to the network on {}; anyone who can reach this machine can read the site", opts.bind);
     }
