@@ -10,14 +10,23 @@ fn main() {
     let mut out = String::from("/// Files of the built-in theme: (path inside the theme, bytes).\npub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
     for rel in &files {
         let abs = fs::canonicalize(root.join(rel)).expect("theme file");
-        out.push_str(&format!("    ({rel:?}, include_bytes!({:?})),\n", abs.display().to_string()));
+        out.push_str(&format!(
+            "    ({rel:?}, include_bytes!({:?})),\n",
+            abs.display().to_string()
+        ));
     }
     out.push_str("];\n");
-    fs::write(Path::new(&env::var("OUT_DIR").unwrap()).join("theme.rs"), out).unwrap();
+    fs::write(
+        Path::new(&env::var("OUT_DIR").unwrap()).join("theme.rs"),
+        out,
+    )
+    .unwrap();
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         println!("cargo:rerun-if-changed={}", p.display());
@@ -28,7 +37,13 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) {
         if p.is_dir() {
             collect(root, &p, files);
         } else {
-            let rel = p.strip_prefix(root).unwrap().components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect::<Vec<_>>().join("/");
+            let rel = p
+                .strip_prefix(root)
+                .unwrap()
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .collect::<Vec<_>>()
+                .join("/");
             files.push(rel);
         }
     }

@@ -258,7 +258,7 @@ pub(super) fn build(
             .into_iter()
             .filter_map(|(k, u)| {
                 u.filter(|u| v.http_url("links", k, u))
-                    .map(|u| (k.to_string(), u))
+                    .map(|u| (k.to_string(), clean_url(&u)))
             })
             .collect();
             let lang = fm
@@ -332,7 +332,10 @@ pub(super) fn build(
         Kind::Link => {
             let fm = fm!(LinkFm, LINK_KEYS);
             let url_ok = v.http_url("url", "", &fm.url);
-            let via = fm.via.filter(|u| v.http_url("via", "", u));
+            let via = fm
+                .via
+                .filter(|u| v.http_url("via", "", u))
+                .map(|u| clean_url(&u));
             let mut authors = fm.authors;
             let authors_key = if let Some(c) = fm.curator {
                 authors.insert(0, c);
@@ -367,7 +370,7 @@ pub(super) fn build(
                 return None;
             }
             item.link = Some(LinkSource {
-                url: fm.url,
+                url: clean_url(&fm.url),
                 source: fm.source,
                 source_author: fm.source_author,
                 quote: fm.quote,
@@ -454,6 +457,7 @@ impl Validator<'_> {
             .discuss
             .into_iter()
             .filter(|(k, u)| self.http_url("discuss", k, u))
+            .map(|(k, u)| (k, clean_url(&u)))
             .collect();
         let slug = self.slug(c.slug.as_deref(), rest);
         let lang = c.lang.as_deref().unwrap_or(cx.site_lang).to_string();
@@ -609,6 +613,21 @@ impl Validator<'_> {
         }
         ok
     }
+}
+
+/// Percent-encodes the characters a URL may not contain literally (`<`, `"`,
+/// backslash …), so a front-matter URL is valid in HTML attributes and feeds.
+fn clean_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '<' | '>' | '"' | '`' | '{' | '}' | '|' | '\\' | '^' | ' ' => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn file_stem(rel: &str) -> String {

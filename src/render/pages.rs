@@ -655,6 +655,9 @@ fn alias(r: &Renderer, k: usize) -> Result<Output, Diagnostic> {
     })
 }
 
+/// Body text kept per item in the search index, after the summary.
+const SEARCH_BODY_BYTES: usize = 500;
+
 /// The client-side search index: one compact record per item.
 pub(super) fn search_index(r: &Renderer) -> Vec<u8> {
     let site = r.views.site;
@@ -664,22 +667,27 @@ pub(super) fn search_index(r: &Renderer) -> Vec<u8> {
         .enumerate()
         .map(|(i, it)| {
             let c = &r.views.cards[i];
-            let mut body = strip_tags(&it.body.html);
-            // Bound the index: the opening of a body is what people search for.
-            if body.len() > 1200 {
-                let cut = (0..=1200)
-                    .rev()
-                    .find(|&b| body.is_char_boundary(b))
-                    .unwrap_or(0);
-                body.truncate(cut);
-            }
+            let summary = strip_tags(&c.summary_html);
+            let full = strip_tags(&it.body.html);
+            // The summary is usually the body's first paragraph: index it once.
+            let rest = full
+                .strip_prefix(summary.as_str())
+                .unwrap_or(&full)
+                .trim_start();
+            // Bound the index (15,000 items must stay loadable): the opening of
+            // a body is what people search for.
+            let cut = (0..=rest.len().min(SEARCH_BODY_BYTES))
+                .rev()
+                .find(|&b| rest.is_char_boundary(b))
+                .unwrap_or(0);
+            let body = &rest[..cut];
             json!({
                 "t": it.title,
                 "u": c.url,
                 "k": if it.kind == ItemKind::Link { "l" } else { "a" },
                 "d": &c.date[..10],
                 "l": c.lang,
-                "s": strip_tags(&c.summary_html),
+                "s": summary,
                 "a": c.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
                 "c": c.channels.iter().map(|x| x.title.as_str()).collect::<Vec<_>>(),
                 "g": c.tags.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),

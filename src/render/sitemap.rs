@@ -43,6 +43,17 @@ pub fn entries(r: &Renderer) -> Vec<(String, Option<String>)> {
             Some(rfc3339(it.updated.as_ref().unwrap_or(&it.date))),
         ));
     }
+    let mut years: Vec<i16> = site.items.iter().map(|i| i.date.year()).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    for y in years {
+        let newest = site
+            .items
+            .iter()
+            .find(|i| i.date.year() == y)
+            .map(|i| rfc3339(&i.date));
+        v.push((format!("/archive/{y}/"), newest));
+    }
     for url in &site.page_urls {
         v.push((url.clone(), None));
     }

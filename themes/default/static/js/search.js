@@ -21,11 +21,9 @@
   // The count and "no results" go into a status region; the list itself stays quiet.
   var status = document.getElementById("search-status");
   if (!status) {
-    status = document.createElement("p");
+    status = list.parentNode.insertBefore(el("p", "search-status"), list);
     status.id = "search-status";
-    status.className = "search-status";
     status.setAttribute("role", "status");
-    list.parentNode.insertBefore(status, list);
   }
   list.removeAttribute("aria-live");
 
@@ -48,7 +46,9 @@
         .then(function (data) {
           items = (Array.isArray(data) ? data : []).map(function (r) {
             var meta = [].concat(r.a || [], r.c || [], r.g || [], r.src ? [r.src] : []).join(" \u0001 ");
-            return { r: r, f: [fold(r.t), fold(meta), fold(r.s), fold(r.b)] };
+            var f = [fold(r.t), fold(meta), fold(r.s), fold(r.b)];
+            if (r.s) delete r.b; // the body is only needed as a snippet when there is no summary
+            return { r: r, f: f };
           });
         })
         .catch(function () { loading = null; status.textContent = L.error; });
@@ -107,13 +107,10 @@
       var a = el("a", null, r.t);
       a.href = /^\/(?![\/\\])/.test(r.u) ? r.u : "/"; // only same-site paths, never //host or javascript:
       li.appendChild(el("h2", "card-title")).appendChild(a);
-      var s = snippet(r.s || r.b);
-      if (s) li.appendChild(el("p", "card-summary", s));
+      if (r.s || r.b) li.appendChild(el("p", "card-summary", snippet(r.s || r.b)));
       var meta = el("p", "card-meta");
       if (kicker.lang) meta.lang = lang;
-      var time = el("time", null, day(r.d));
-      time.dateTime = r.d || "";
-      meta.appendChild(time);
+      meta.appendChild(el("time", null, day(r.d))).dateTime = r.d || "";
       var who = (r.a || []).join(", ");
       if (link && r.src) who = r.src + (who ? " · " + who : "");
       if (who) meta.appendChild(document.createTextNode(" · " + who));
@@ -125,7 +122,6 @@
   }
 
   function setUrl(q) {
-    if (!window.history || !history.replaceState) return;
     var u = new URL(location.href);
     if (q) u.searchParams.set("q", q); else u.searchParams.delete("q");
     history.replaceState(history.state, "", u.pathname + u.search + u.hash);
