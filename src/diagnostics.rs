@@ -129,6 +129,9 @@ pub enum Problem {
         reason: String,
     },
     SymlinkSkipped,
+    StaticOverride {
+        path: String,
+    },
 }
 
 impl Problem {
@@ -170,6 +173,7 @@ impl Problem {
             MissingTranslation { .. } => "missing-ui-language",
             HighlightFallback { .. } => "highlight-fallback",
             SymlinkSkipped => "symlink-skipped",
+            StaticOverride { .. } => "static-overrides-generated",
         }
     }
 
@@ -181,6 +185,7 @@ impl Problem {
             | MissingTranslation { .. }
             | HighlightFallback { .. }
             | SymlinkSkipped
+            | StaticOverride { .. }
             | UnsafeUrl { .. } => Severity::Warning,
             _ => Severity::Error,
         }
@@ -232,6 +237,9 @@ impl Problem {
                 format!("code block in `{lang}` shown without highlighting: {reason}")
             }
             SymlinkSkipped => "symbolic link skipped: kurator does not follow links".into(),
+            StaticOverride { path } => {
+                format!("static file replaces the page kurator generates at `{path}`")
+            }
         }
     }
 
@@ -262,6 +270,7 @@ impl Problem {
             MissingTarget { .. } => Some("use the slug, the permalink or the file path of an existing item".into()),
             AmbiguousTarget { candidates, .. } => Some(format!("use a file path instead: {}", candidates.join(", "))),
             DuplicatePath { .. } => Some("give one of the items a different `slug` (case-only differences clash on many file systems)".into()),
+            StaticOverride { .. } => Some("this is fine for files like robots.txt; otherwise rename the static file".into()),
             DuplicateSlug { .. } => Some("set `slug:` in one of them so references stay unambiguous".into()),
             _ => None,
         }

@@ -185,9 +185,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let t_render = Instant::now();
     let staging = output::Staging::create(&opts.output).map_err(BuildError::Output)?;
     let jobs = renderer.jobs();
-    let errors: Vec<Diagnostic> = jobs
+    let statics: rustc_hash::FxHashSet<&str> =
+        loaded.theme.statics.keys().map(String::as_str).collect();
+    let found: Vec<Diagnostic> = jobs
         .par_iter()
         .filter_map(|job| match renderer.render(job) {
+            // A file in static/ wins over a generated file with the same path
+            // (e.g. a hand-written robots.txt), whatever the thread timing.
+            Ok(out) if !matches!(job, Job::Static(_)) && statics.contains(out.path.as_str()) => {
+                Some(Diagnostic::new(
+                    Location::file(format!("static/{}", out.path)),
+                    Problem::StaticOverride { path: out.path },
+                ))
+            }
             Ok(out) => staging.write(&out).err().map(|e| {
                 Diagnostic::new(
                     Location::file(&out.path),
@@ -199,6 +209,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             Err(d) => Some(d),
         })
         .collect();
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        found.into_iter().partition(Diagnostic::is_error);
+    diags.extend(warnings);
     if !errors.is_empty() {
         let mut all = errors;
         all.extend(diags.into_iter().filter(|d| !d.is_error()));

@@ -97,9 +97,10 @@ fn convert_error(
             Problem::MissingField { field },
         );
     }
-    if bare.starts_with("invalid type")
-        || bare.starts_with("invalid value")
-        || bare.starts_with("invalid length")
+    // serde_yaml may prefix the field path ("featured: invalid type: …").
+    if bare.contains("invalid type")
+        || bare.contains("invalid value")
+        || bare.contains("invalid length")
     {
         if bare.contains("expected struct") || bare.contains("expected a map") {
             let _ = yaml;

@@ -24,6 +24,8 @@ pub struct UiStrings {
     pub months: Vec<String>,
     pub date_format: String,
     pub reading_time: String,
+    /// Singular form ("1 Minute Lesedauer"), when the language needs one.
+    pub reading_time_one: Option<String>,
     /// Every string, for templates (`t`).
     pub all: serde_json::Value,
 }
@@ -172,6 +174,7 @@ static FALLBACK_STRINGS: std::sync::LazyLock<UiStrings> = std::sync::LazyLock::n
     .to_vec(),
     date_format: "{month} {day}, {year}".into(),
     reading_time: "{n} min read".into(),
+    reading_time_one: None,
     all: serde_json::Value::Object(Default::default()),
 });
 
@@ -218,6 +221,7 @@ fn merge_strings(layers: &[(String, String)], diags: &mut Vec<Diagnostic>) -> Op
         date_format: get_str("date_format").unwrap_or_else(|| FALLBACK_STRINGS.date_format.clone()),
         reading_time: get_str("reading_time")
             .unwrap_or_else(|| FALLBACK_STRINGS.reading_time.clone()),
+        reading_time_one: get_str("reading_time_one"),
         all: serde_json::Value::Object(all),
     })
 }

@@ -124,7 +124,10 @@ impl<'a> Views<'a> {
                 .collect(),
             tags: l.tags.iter().map(|&t| self.tags[t].clone()).collect(),
             reading_time: minutes,
-            reading_time_display: s.reading_time.replace("{n}", &minutes.to_string()),
+            reading_time_display: match (&s.reading_time_one, minutes) {
+                (Some(one), 1) => one.clone(),
+                _ => s.reading_time.replace("{n}", &minutes.to_string()),
+            },
             featured: it.featured,
             source: it.link.as_ref().map(|src| SourceRef {
                 url: src.url.clone(),

@@ -260,8 +260,8 @@ impl Site {
         };
         site.check_slugs(diags);
         site.build_aliases(diags);
-        site.check_paths(diags);
         site.build_lists();
+        site.check_paths(diags);
         site.build_threads();
         site.build_related();
         site
@@ -305,10 +305,10 @@ impl Site {
     /// (macOS and Windows file systems would silently merge them).
     fn check_paths(&self, diags: &mut Vec<Diagnostic>) {
         let mut seen: FxHashMap<String, String> = FxHashMap::default();
-        for r in RESERVED {
+        for r in self.generated_urls() {
             seen.insert(
-                permalink::output_path(r),
-                format!("kurator's own `{r}` page"),
+                permalink::output_path(&r).to_lowercase(),
+                format!("kurator's own `{r}`"),
             );
         }
         let mut claim = |url: &str, owner: &str, loc: Location| {
@@ -344,6 +344,52 @@ impl Site {
             };
             claim(alias, &format!("alias in {rel}"), loc);
         }
+    }
+
+    /// URLs kurator writes besides items and pages: lists with their
+    /// pagination, feeds, archive years and site files. Content may not claim them.
+    fn generated_urls(&self) -> Vec<String> {
+        let mut v: Vec<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+        v.extend(
+            [
+                "/feeds.opml",
+                "/sitemap.xml",
+                "/robots.txt",
+                "/search-index.json",
+                "/atom.xml",
+                "/feed.json",
+            ]
+            .map(String::from),
+        );
+        let per = self.config.paginate;
+        let lists = self
+            .channels
+            .iter()
+            .zip(&self.channel_items)
+            .map(|(c, l)| (format!("/channels/{}/", c.id), l.len()))
+            .chain(
+                self.authors
+                    .iter()
+                    .zip(&self.author_items)
+                    .map(|(a, l)| (format!("/authors/{}/", a.id), l.len())),
+            )
+            .chain(
+                self.tags
+                    .iter()
+                    .map(|t| (format!("/tags/{}/", t.slug), t.items.len())),
+            );
+        for (base, len) in lists {
+            v.extend((2..=len.div_ceil(per).max(1)).map(|n| format!("{base}page/{n}/")));
+            v.push(format!("{base}atom.xml"));
+            v.push(format!("{base}feed.json"));
+            v.push(base);
+        }
+        v.extend(
+            self.items
+                .iter()
+                .map(|i| format!("/archive/{}/", i.date.year())),
+        );
+        v
     }
 
     fn build_lists(&mut self) {
@@ -444,7 +490,9 @@ impl Site {
             &self.channel_items,
             4,
         );
-        for (l, r) in self.links.iter_mut().zip(rel) {
+        for (l, mut r) in self.links.iter_mut().zip(rel) {
+            // The thread is shown on its own; related items are for the rest.
+            r.retain(|j| l.parent != Some(*j) && !l.replies.contains(j));
             l.related = r;
         }
         for (c, list) in self.channel_items.iter().enumerate() {
