@@ -1159,7 +1159,7 @@ fn alias_clashing_with_a_generated_page_is_a_duplicate_path() {
         let s = copy_fixture("minimal");
         s.write(
             "articles/2021-02-02-umzug.md",
-            &format!(
+            format!(
                 "---\ntitle: Umzug\nauthors: [anna]\nchannels: [x]\naliases: [{alias}]\n---\nx\n"
             ),
         );
