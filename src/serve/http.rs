@@ -108,7 +108,11 @@ fn handle(request: Request, shared: &Shared) {
     let url = request.url().to_string();
     let route = url.split(['?', '#']).next().unwrap_or("");
     if route == live::EVENTS_PATH {
-        return shared.hub.attach(request, || shared.current().generation);
+        let referer = request.headers().iter().find(|h| h.field.equiv("Referer"));
+        let page = referer.and_then(|h| page_of(h.value.as_str(), &shared.current()));
+        return shared
+            .hub
+            .attach(request, page, || shared.current().generation);
     }
     if route == live::SCRIPT_PATH {
         return respond(
@@ -132,6 +136,23 @@ fn handle(request: Request, shared: &Shared) {
         Err(path::Refused) => not_found(&current),
     };
     respond(request, resp)
+}
+
+/// The output path of the page a `Referer` URL names (its path part; the
+/// host was checked with the request).
+fn page_of(referer: &str, current: &Current) -> Option<String> {
+    let after_scheme = referer.split_once("://").map_or(referer, |(_, rest)| rest);
+    let path = &after_scheme[after_scheme.find('/')?..];
+    match path::resolve(path).ok()? {
+        Target::File(key) => Some(key),
+        Target::FileOrFolder { file, folder_index } => {
+            Some(if current.snapshot.files.contains_key(&file) {
+                file
+            } else {
+                folder_index
+            })
+        }
+    }
 }
 
 fn respond(request: Request, resp: Response<std::io::Cursor<Vec<u8>>>) {
@@ -232,6 +253,30 @@ fn strip_port(host: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn referer_names_the_open_page() {
+        let current = Current {
+            snapshot: Arc::new(Snapshot::default()),
+            overlay: None,
+            generation: 0,
+        };
+        let page = |r: &str| page_of(r, &current);
+        assert_eq!(
+            page("http://127.0.0.1:1111/2024/05/hello/?x=1").as_deref(),
+            Some("2024/05/hello/index.html")
+        );
+        assert_eq!(
+            page("http://localhost:1111/").as_deref(),
+            Some("index.html")
+        );
+        assert_eq!(
+            page("http://localhost:1111/about").as_deref(),
+            Some("about/index.html")
+        );
+        assert_eq!(page("http://localhost:1111"), None);
+        assert_eq!(page("http://localhost:1111/../x"), None);
+    }
 
     #[test]
     fn loopback_hosts_are_allowed_others_refused() {

@@ -6,9 +6,10 @@
 //! number of such clients is capped at [`MAX_CLIENTS`].
 
 use crate::diagnostics::{Diagnostic, Severity};
+use rustc_hash::FxHashSet;
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -104,10 +105,17 @@ pub fn empty_page() -> &'static [u8] {
     b"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>kurator</title></head><body></body></html>"
 }
 
+/// One open event stream: where to send events, and the page (output
+/// path) that opened it, from its `Referer`, when known.
+struct Client {
+    tx: Sender<Arc<str>>,
+    page: Option<String>,
+}
+
 /// The open event streams.
 #[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<Sender<Arc<str>>>>,
+    clients: Mutex<Vec<Client>>,
     live: Arc<AtomicUsize>,
 }
 
@@ -116,14 +124,28 @@ impl Hub {
     pub fn broadcast(&self, event: &str, data: &str) {
         let msg: Arc<str> = format!("event: {event}\ndata: {data}\n\n").into();
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        clients.retain(|tx| tx.send(msg.clone()).is_ok());
+        clients.retain(|c| c.tx.send(msg.clone()).is_ok());
     }
 
-    /// Takes over a request for [`EVENTS_PATH`]: answers with an event stream
-    /// on its own thread, or `503` when too many are open. `generation` is
-    /// asked only after the stream is registered, so a rebuild is either
-    /// seen in the `hello` event or sent as an event, never lost in between.
-    pub fn attach(&self, request: tiny_http::Request, generation: impl FnOnce() -> u64) {
+    /// The output paths of the pages open in a browser, and whether some
+    /// open page is unknown (its browser sent no `Referer`).
+    pub fn open_pages(&self) -> (FxHashSet<String>, bool) {
+        let clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        let pages = clients.iter().filter_map(|c| c.page.clone()).collect();
+        (pages, clients.iter().any(|c| c.page.is_none()))
+    }
+
+    /// Takes over a request for [`EVENTS_PATH`] sent by the page at output
+    /// path `page`: answers with an event stream on its own thread, or `503`
+    /// when too many are open. `generation` is asked only after the stream
+    /// is registered, so a rebuild is either seen in the `hello` event or
+    /// sent as an event, never lost in between.
+    pub fn attach(
+        &self,
+        request: tiny_http::Request,
+        page: Option<String>,
+        generation: impl FnOnce() -> u64,
+    ) {
         if self.live.fetch_add(1, Ordering::SeqCst) >= MAX_CLIENTS {
             self.live.fetch_sub(1, Ordering::SeqCst);
             let resp = tiny_http::Response::from_string("too many live-reload connections")
@@ -135,30 +157,41 @@ impl Hub {
         self.clients
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(tx);
+            .push(Client { tx, page });
         let generation = generation();
         let live = self.live.clone();
-        let spawned = std::thread::Builder::new().name("kurator-sse".into()).spawn(move || {
-            let mut w = request.into_writer();
-            // The body runs until the connection closes, so no length.
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n\
-                 retry: 500\nevent: hello\ndata: {generation}\n\n"
-            );
-            let mut ok = w.write_all(head.as_bytes()).and_then(|_| w.flush()).is_ok();
-            while ok {
-                let chunk = match rx.recv_timeout(HEARTBEAT) {
-                    Ok(msg) => msg,
-                    Err(RecvTimeoutError::Timeout) => ": ping\n\n".into(),
-                    Err(RecvTimeoutError::Disconnected) => break,
-                };
-                ok = w.write_all(chunk.as_bytes()).and_then(|_| w.flush()).is_ok();
-            }
-            live.fetch_sub(1, Ordering::SeqCst);
-        });
+        let spawned = std::thread::Builder::new()
+            .name("kurator-sse".into())
+            .spawn(move || {
+                stream(request, &rx, generation);
+                live.fetch_sub(1, Ordering::SeqCst);
+            });
         if spawned.is_err() {
             self.live.fetch_sub(1, Ordering::SeqCst);
         }
+    }
+}
+
+/// Writes the event stream until the client goes away (a write fails; the
+/// heartbeat makes sure one is tried now and then) or the hub drops it.
+fn stream(request: tiny_http::Request, rx: &Receiver<Arc<str>>, generation: u64) {
+    let mut w = request.into_writer();
+    // The body runs until the connection closes, so no length.
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n\
+         retry: 500\nevent: hello\ndata: {generation}\n\n"
+    );
+    let mut ok = w.write_all(head.as_bytes()).and_then(|_| w.flush()).is_ok();
+    while ok {
+        let chunk = match rx.recv_timeout(HEARTBEAT) {
+            Ok(msg) => msg,
+            Err(RecvTimeoutError::Timeout) => ": ping\n\n".into(),
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        ok = w
+            .write_all(chunk.as_bytes())
+            .and_then(|_| w.flush())
+            .is_ok();
     }
 }
 

@@ -2,7 +2,8 @@
 //! loopback, watch the site folder and rebuild on every change, reloading
 //! open tabs and showing build errors in the page instead of stopping.
 //!
-//! - [`rebuild`]: the in-memory pipeline with a parse cache;
+//! - [`rebuild`]: the in-memory pipeline: a parse cache, open pages first,
+//!   the rest after (cancelled by a newer change);
 //! - [`http`] and [`path`]: answering requests from memory;
 //! - [`live`]: the reload script, error overlay and event stream;
 //! - [`watch`]: debounced file-system events.
@@ -20,9 +21,11 @@ pub mod watch;
 use crate::diagnostics::{self, Diagnostic};
 use crate::LoadOptions;
 use http::{Current, Shared};
-use rebuild::{Builder, Snapshot};
+use rebuild::{Builder, Early, Outcome, Snapshot};
+use rustc_hash::FxHashSet;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -113,7 +116,14 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     });
     let started = Instant::now();
     let mut warnings = Vec::new();
-    apply(&mut builder, &shared, &mut warnings, started);
+    // The first build is not cancelled by edits: there is nothing to serve yet.
+    apply(
+        &mut builder,
+        &shared,
+        &AtomicBool::new(false),
+        &mut warnings,
+        started,
+    );
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|e| ServeError::Io(e.to_string()))?;
     http::spawn_workers(Arc::new(server), shared.clone(), WORKERS)
@@ -154,69 +164,169 @@ fn watch_loop(
         } else {
             builder.invalidate(&change.rels);
         }
-        apply(builder, shared, warnings, started);
+        apply(builder, shared, watcher.pending(), warnings, started);
     }
 }
 
-/// Runs one build and makes its result what is served: the new snapshot on
-/// success, the previous one plus an error overlay on failure. Tells the
-/// terminal and the open tabs.
-fn apply(builder: &mut Builder, shared: &Shared, warnings: &mut Vec<Diagnostic>, started: Instant) {
+/// One build's view of what was served before and what tabs are open.
+struct Round {
+    before: Arc<Current>,
+    started: Instant,
+    open: FxHashSet<String>,
+    /// Some tab is open on a page we do not know.
+    unknown_open: bool,
+    /// When the first pass was published, and what it rendered.
+    early: Option<(u128, FxHashSet<String>)>,
+}
+
+/// Runs one build and makes its result what is served: the open pages as
+/// soon as they are rendered, then the whole new snapshot; on failure the
+/// last good snapshot plus an error overlay. Tells the terminal and tabs.
+fn apply(
+    builder: &mut Builder,
+    shared: &Shared,
+    cancel: &AtomicBool,
+    warnings: &mut Vec<Diagnostic>,
+    started: Instant,
+) {
+    let (open, unknown_open) = shared.hub.open_pages();
     let before = shared.current();
-    let generation = before.generation + 1;
-    match builder.build(Some(&before.snapshot)) {
-        Ok(built) => {
-            let ms = started.elapsed().as_millis();
-            let css_only = before.overlay.is_none()
-                && !built.changed.is_empty()
-                && built.removed == 0
-                && built.changed.iter().all(|p| p.ends_with(".css"));
-            let visible =
-                before.overlay.is_some() || !built.changed.is_empty() || built.removed > 0;
-            if built.warnings != *warnings {
-                print_diags(&built.warnings, builder.site_dir());
-                *warnings = built.warnings;
-            }
-            if before.generation == 0 {
-                eprintln!(
-                    "Built {} pages ({} files) in {ms} ms",
-                    built.snapshot.pages,
-                    built.snapshot.files.len()
-                );
-            } else {
-                eprintln!(
-                    "Rebuilt in {ms} ms ({})",
-                    summary(&built.changed, built.removed)
-                );
-            }
-            if !visible && before.generation > 0 {
-                return;
-            }
-            shared.set(Current {
-                snapshot: Arc::new(built.snapshot),
-                overlay: None,
-                generation,
-            });
-            let event = if css_only { "css" } else { "reload" };
-            shared.hub.broadcast(event, &generation.to_string());
-        }
-        Err(diags) => {
-            print_diags(&diags, builder.site_dir());
-            let n = diags.iter().filter(|d| d.is_error()).count();
-            let ms = started.elapsed().as_millis();
-            eprintln!(
-                "Build failed in {ms} ms with {n} error(s); still serving the last good build"
-            );
-            warnings.clear();
-            let overlay = Some(Arc::from(live::overlay(&diags)));
-            shared.set(Current {
-                snapshot: before.snapshot.clone(),
-                overlay,
-                generation,
-            });
-            shared.hub.broadcast("reload", &generation.to_string());
-        }
+    let mut round = Round {
+        before: before.clone(),
+        started,
+        open: FxHashSet::default(),
+        unknown_open,
+        early: None,
+    };
+    let mut on_early = |e: Early| publish_early(shared, &mut round, e);
+    let outcome = builder.build(&before.snapshot, &open, cancel, &mut on_early);
+    round.open = open;
+    let site_dir = builder.site_dir();
+    match outcome {
+        Outcome::Built(built) => publish_built(shared, &round, built, warnings, site_dir),
+        Outcome::Failed(diags) => publish_failed(shared, &round, &diags, warnings, site_dir),
+        Outcome::Cancelled => {}
     }
+}
+
+/// Serves the first pass's pages over the previous snapshot and reloads
+/// the tabs (only swaps stylesheets when only CSS changed).
+fn publish_early(shared: &Shared, round: &mut Round, early: Early) {
+    let before = &round.before;
+    let published =
+        before.generation > 0 && (!early.changed.is_empty() || before.overlay.is_some());
+    round.early = Some((round.started.elapsed().as_millis(), early.paths));
+    if !published {
+        return;
+    }
+    let css_only =
+        before.overlay.is_none() && early.changed.iter().all(|(p, _)| p.ends_with(".css"));
+    let mut files = before.snapshot.files.clone();
+    files.extend(early.changed);
+    let snapshot = Arc::new(Snapshot {
+        files,
+        pages: before.snapshot.pages,
+    });
+    let generation = shared.current().generation + 1;
+    shared.set(Current {
+        snapshot,
+        overlay: None,
+        generation,
+    });
+    shared.hub.broadcast(
+        if css_only { "css" } else { "reload" },
+        &generation.to_string(),
+    );
+}
+
+/// Serves a complete build, and reloads the tabs that show something the
+/// first pass did not already update.
+fn publish_built(
+    shared: &Shared,
+    round: &Round,
+    built: rebuild::Built,
+    warnings: &mut Vec<Diagnostic>,
+    site_dir: &std::path::Path,
+) {
+    let ms = round.started.elapsed().as_millis();
+    if built.warnings != *warnings {
+        print_diags(&built.warnings, site_dir);
+        *warnings = built.warnings.clone();
+    }
+    let before = &round.before;
+    if before.generation == 0 {
+        let (pages, files) = (built.snapshot.pages, built.snapshot.files.len());
+        eprintln!("Built {pages} pages ({files} files) in {ms} ms");
+    } else {
+        eprintln!(
+            "Rebuilt in {ms} ms ({}){}",
+            summary(&built.changed, built.removed.len()),
+            early_note(round, ms)
+        );
+    }
+    let empty = FxHashSet::default();
+    let early_paths = round.early.as_ref().map_or(&empty, |(_, p)| p);
+    let late: Vec<&String> = built
+        .changed
+        .iter()
+        .chain(&built.removed)
+        .filter(|p| !early_paths.contains(*p))
+        .collect();
+    let seen =
+        late.iter().any(|p| round.open.contains(*p)) || (round.unknown_open && !late.is_empty());
+    if built.changed.is_empty()
+        && built.removed.is_empty()
+        && before.overlay.is_none()
+        && before.generation > 0
+    {
+        return;
+    }
+    let generation = shared.current().generation + 1;
+    shared.set(Current {
+        snapshot: Arc::new(built.snapshot),
+        overlay: None,
+        generation,
+    });
+    if seen {
+        let css_only = late.iter().all(|p| p.ends_with(".css"));
+        shared.hub.broadcast(
+            if css_only { "css" } else { "reload" },
+            &generation.to_string(),
+        );
+    }
+}
+
+/// `; open pages updated after 640 ms` when that was much earlier.
+fn early_note(round: &Round, total_ms: u128) -> String {
+    match &round.early {
+        Some((ms, _)) if total_ms > ms + 100 && !round.open.is_empty() => {
+            format!("; open pages updated after {ms} ms")
+        }
+        _ => String::new(),
+    }
+}
+
+/// Keeps serving the last good build, with the errors over every page.
+fn publish_failed(
+    shared: &Shared,
+    round: &Round,
+    diags: &[Diagnostic],
+    warnings: &mut Vec<Diagnostic>,
+    site_dir: &std::path::Path,
+) {
+    print_diags(diags, site_dir);
+    let n = diags.iter().filter(|d| d.is_error()).count();
+    let ms = round.started.elapsed().as_millis();
+    eprintln!("Build failed in {ms} ms with {n} error(s); still serving the last good build");
+    warnings.clear();
+    let overlay = Some(Arc::from(live::overlay(diags)));
+    let generation = shared.current().generation + 1;
+    shared.set(Current {
+        snapshot: round.before.snapshot.clone(),
+        overlay,
+        generation,
+    });
+    shared.hub.broadcast("reload", &generation.to_string());
 }
 
 /// `2 pages changed`, `1 page, 1 other file changed`, `no changes`.

@@ -13,7 +13,10 @@
 //!
 //! Resolving and rendering still run over the whole site: a changed article
 //! can move every list, feed and "related" box it appears in, and rendering
-//! everything is the only way to be sure no page is stale.
+//! everything is the only way to be sure no page is stale. But the pages
+//! someone looks at are rendered first and served at once (see
+//! [`Builder::build`]), so on a large site the open tab updates long before
+//! the last feed is re-rendered; a newer change cancels the rest.
 
 use crate::config::Config;
 use crate::content::highlight::Highlighter;
@@ -21,11 +24,13 @@ use crate::content::{parse_file, ParseContext, Parsed};
 use crate::diagnostics::{self, Diagnostic, Location, Problem};
 use crate::discover::{self, Kind, SourceFile};
 use crate::render::{Body, Job, Renderer};
+use crate::site::permalink::output_path;
 use crate::site::{Selection, Site};
 use crate::{is_page, LoadOptions};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// A built site in memory: output path (relative, `/`-separated) → bytes.
@@ -43,8 +48,25 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     /// Output files that are new or differ from the previous snapshot.
     pub changed: Vec<String>,
-    /// Output files of the previous snapshot that are gone.
-    pub removed: usize,
+    /// Output files of the previous snapshot that are gone, sorted.
+    pub removed: Vec<String>,
+}
+
+/// The first pass of a build.
+pub struct Early {
+    /// Files of the first pass that differ from the previous snapshot.
+    pub changed: Vec<(String, Arc<[u8]>)>,
+    /// Every file the first pass rendered.
+    pub paths: FxHashSet<String>,
+}
+
+/// How a build ended.
+pub enum Outcome {
+    Built(Built),
+    /// Every diagnostic, sorted; at least one is an error.
+    Failed(Vec<Diagnostic>),
+    /// A newer change arrived during the second pass.
+    Cancelled,
 }
 
 /// One cached parse result.
@@ -56,6 +78,10 @@ pub struct Builder {
     highlighter: Highlighter,
     /// `(kind, rel)` → parse result.
     cache: FxHashMap<(Kind, String), Cached>,
+    /// Content files changed since the last complete build.
+    dirty: FxHashSet<String>,
+    /// Output path → [`job_key`] of the last complete build.
+    job_keys: FxHashMap<String, String>,
 }
 
 impl Builder {
@@ -65,6 +91,8 @@ impl Builder {
             opts,
             highlighter: Highlighter::new(),
             cache: FxHashMap::default(),
+            dirty: FxHashSet::default(),
+            job_keys: FxHashMap::default(),
         }
     }
 
@@ -76,6 +104,7 @@ impl Builder {
     /// Forgets what is known about the files at `rels` (paths relative to the
     /// site, `/`-separated; a folder stands for everything below it).
     pub fn invalidate(&mut self, rels: &[String]) {
+        self.dirty.extend(rels.iter().cloned());
         if rels.iter().any(|r| r.is_empty() || r == "site.yaml") {
             self.cache.clear();
             return;
@@ -89,58 +118,83 @@ impl Builder {
         self.cache.clear();
     }
 
-    /// Runs the pipeline into memory. `previous` is the last good snapshot,
-    /// used to find what changed. `Err` carries every diagnostic, sorted.
-    pub fn build(&mut self, previous: Option<&Snapshot>) -> Result<Built, Vec<Diagnostic>> {
-        let (site, theme, mut diags) = self.load()?;
+    /// Runs the pipeline into memory in two passes. First the pages that
+    /// matter right now — those open in a browser (`open`, output paths),
+    /// those of changed content files, and the static files — are rendered
+    /// and handed to `early`; then everything else. `previous` is what is
+    /// served now, to find what changed. A set `cancel` flag (a newer change
+    /// arrived) stops the second pass.
+    pub fn build(
+        &mut self,
+        previous: &Snapshot,
+        open: &FxHashSet<String>,
+        cancel: &AtomicBool,
+        early: &mut dyn FnMut(Early),
+    ) -> Outcome {
+        let (site, theme, mut diags) = match self.load() {
+            Ok(loaded) => loaded,
+            Err(d) => return failed(d),
+        };
         let renderer = Renderer::new(&site, &theme, &mut diags);
         let Some(renderer) = renderer.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
-            diagnostics::sort(&mut diags);
-            return Err(diags);
+            return failed(diags);
         };
         let jobs = renderer.jobs();
-        let empty = Snapshot::default();
-        let prev = previous.unwrap_or(&empty);
-        let rendered: Vec<Result<(String, Arc<[u8]>, bool), Diagnostic>> = jobs
-            .par_iter()
-            .map(|job| render_one(&renderer, job, prev))
-            .collect();
-        let mut errors = Vec::new();
-        let mut snapshot = Snapshot {
-            files: FxHashMap::default(),
-            pages: jobs.iter().filter(|j| is_page(j)).count(),
-        };
-        snapshot.files.reserve(jobs.len());
-        let mut changed = Vec::new();
-        for r in rendered {
-            match r {
-                Ok((path, bytes, is_new)) => {
-                    if is_new {
-                        changed.push(path.clone());
-                    }
-                    snapshot.files.insert(path, bytes);
-                }
-                Err(d) => errors.push(d),
-            }
+        let first = self.first_jobs(&site, &jobs, open);
+        let (done, errors) = render_all(&renderer, &jobs, |i| first[i], previous, None);
+        if !errors.is_empty() {
+            return failed(errors.into_iter().chain(diags).collect());
+        }
+        let paths = done.iter().map(|r| r.path.clone()).collect();
+        let changed = done
+            .iter()
+            .filter(|r| r.changed)
+            .map(|r| (r.path.clone(), r.bytes.clone()));
+        early(Early {
+            changed: changed.collect(),
+            paths,
+        });
+        let (rest, errors) = render_all(&renderer, &jobs, |i| !first[i], previous, Some(cancel));
+        if cancel.load(Ordering::Relaxed) {
+            return Outcome::Cancelled;
         }
         if !errors.is_empty() {
-            errors.extend(diags);
-            diagnostics::sort(&mut errors);
-            return Err(errors);
+            return failed(errors.into_iter().chain(diags).collect());
         }
+        let all: Vec<Rendered> = done.into_iter().chain(rest).collect();
+        self.job_keys = all
+            .iter()
+            .map(|r| (r.path.clone(), r.key.clone()))
+            .collect();
+        self.dirty.clear();
         diagnostics::sort(&mut diags);
-        changed.sort();
-        let removed = prev
-            .files
-            .keys()
-            .filter(|k| !snapshot.files.contains_key(*k))
-            .count();
-        Ok(Built {
-            snapshot,
-            warnings: diags,
-            changed,
-            removed,
-        })
+        Outcome::Built(finish(
+            all,
+            jobs.iter().filter(|j| is_page(j)).count(),
+            previous,
+            diags,
+        ))
+    }
+
+    /// Marks the jobs to render first: static files (cheap, and a changed
+    /// stylesheet should apply at once), the pages of changed content files,
+    /// and the pages open in a browser, found through the last build's
+    /// output-path → job map.
+    fn first_jobs(&self, site: &Site, jobs: &[Job], open: &FxHashSet<String>) -> Vec<bool> {
+        let open_keys: FxHashSet<&str> = open
+            .iter()
+            .filter_map(|p| self.job_keys.get(p).map(String::as_str))
+            .collect();
+        let hot =
+            |rel: &str, url: &str| self.dirty.contains(rel) || open.contains(&output_path(url));
+        jobs.iter()
+            .map(|job| match job {
+                Job::Static(_) | Job::HighlightCss => true,
+                Job::Item(i) => hot(&site.items[*i].origin.rel, &site.links[*i].url),
+                Job::Page(p) => hot(&site.pages[*p].origin.rel, &site.page_urls[*p]),
+                other => open_keys.contains(job_key(other).as_str()),
+            })
+            .collect()
     }
 
     /// Discover, parse (through the cache) and resolve; as [`crate::load`].
@@ -205,32 +259,107 @@ impl Builder {
     }
 }
 
-/// Renders one job and compares it with the previous snapshot: unchanged
-/// bytes keep the previous allocation. Returns (path, bytes, changed).
-fn render_one(
+/// A failed build (the dirty files stay dirty for the next attempt).
+fn failed(mut diags: Vec<Diagnostic>) -> Outcome {
+    diagnostics::sort(&mut diags);
+    Outcome::Failed(diags)
+}
+
+/// One rendered output file.
+struct Rendered {
+    path: String,
+    bytes: Arc<[u8]>,
+    /// New, or different from the previous snapshot.
+    changed: bool,
+    /// The job that produced it, see [`job_key`].
+    key: String,
+}
+
+/// Renders the jobs `pick` selects, in parallel, stopping early when
+/// `cancel` is set. Returns the outputs in job order and the errors.
+fn render_all(
     renderer: &Renderer,
-    job: &Job,
+    jobs: &[Job],
+    pick: impl Fn(usize) -> bool + Sync,
     prev: &Snapshot,
-) -> Result<(String, Arc<[u8]>, bool), Diagnostic> {
+    cancel: Option<&AtomicBool>,
+) -> (Vec<Rendered>, Vec<Diagnostic>) {
+    let stop = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let results: Vec<Option<Result<Rendered, Diagnostic>>> = jobs
+        .par_iter()
+        .enumerate()
+        .map(|(i, job)| (pick(i) && !stop()).then(|| render_one(renderer, job, prev)))
+        .collect();
+    let mut done = Vec::new();
+    let mut errors = Vec::new();
+    for r in results.into_iter().flatten() {
+        match r {
+            Ok(r) => done.push(r),
+            Err(d) => errors.push(d),
+        }
+    }
+    (done, errors)
+}
+
+/// Renders one job and compares it with the previous snapshot: unchanged
+/// bytes keep the previous allocation.
+fn render_one(renderer: &Renderer, job: &Job, prev: &Snapshot) -> Result<Rendered, Diagnostic> {
     let out = renderer.render(job)?;
     let path = out.path;
     let io = |e: std::io::Error| {
-        Diagnostic::new(
-            Location::file(&path),
-            Problem::Io {
-                what: format!("cannot read static file: {e}"),
-            },
-        )
+        let what = format!("cannot read static file: {e}");
+        Diagnostic::new(Location::file(&path), Problem::Io { what })
     };
     let bytes: Vec<u8> = match out.body {
         Body::Bytes(b) => b,
         Body::Embedded(b) => b.to_vec(),
         Body::Copy(src) => std::fs::read(src).map_err(io)?,
     };
+    let key = job_key(job);
     match prev.files.get(&path) {
-        Some(old) if **old == *bytes => Ok((path, old.clone(), false)),
-        _ => Ok((path, bytes.into(), true)),
+        Some(old) if **old == *bytes => Ok(Rendered {
+            path,
+            bytes: old.clone(),
+            changed: false,
+            key,
+        }),
+        _ => Ok(Rendered {
+            path,
+            bytes: bytes.into(),
+            changed: true,
+            key,
+        }),
     }
+}
+
+/// Puts a complete render together.
+fn finish(all: Vec<Rendered>, pages: usize, prev: &Snapshot, warnings: Vec<Diagnostic>) -> Built {
+    let mut changed: Vec<String> = all
+        .iter()
+        .filter(|r| r.changed)
+        .map(|r| r.path.clone())
+        .collect();
+    changed.sort();
+    let files: FxHashMap<String, Arc<[u8]>> = all.into_iter().map(|r| (r.path, r.bytes)).collect();
+    let mut removed: Vec<String> = prev
+        .files
+        .keys()
+        .filter(|k| !files.contains_key(*k))
+        .cloned()
+        .collect();
+    removed.sort();
+    Built {
+        snapshot: Snapshot { files, pages },
+        warnings,
+        changed,
+        removed,
+    }
+}
+
+/// A job as a map key. `Job` has no `Hash`; its `Debug` form (`Item(3)`,
+/// `Channel(1, 2)`) names it exactly.
+fn job_key(job: &Job) -> String {
+    format!("{job:?}")
 }
 
 /// Reads and parses `site.yaml`, as [`crate::load`] does.
@@ -272,6 +401,93 @@ fn is_below(rel: &str, dir: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn copy_fixture(to: &Path) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve-fixture");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let dest = to.join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), dest).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn open_and_changed_pages_are_rendered_first() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_fixture(dir.path());
+        let opts = LoadOptions {
+            site_dir: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let mut b = Builder::new(opts);
+        let (none, cancel) = (FxHashSet::default(), AtomicBool::new(false));
+        let Outcome::Built(first) = b.build(&Snapshot::default(), &none, &cancel, &mut |_| {})
+        else {
+            panic!("first build failed")
+        };
+        let article = dir.path().join("articles/2024-05-01-hello.md");
+        let text = std::fs::read_to_string(&article)
+            .unwrap()
+            .replace("first version", "edited version");
+        std::fs::write(&article, text).unwrap();
+        b.invalidate(&["articles/2024-05-01-hello.md".to_string()]);
+        let open: FxHashSet<String> =
+            std::iter::once("channels/news/index.html".to_string()).collect();
+        let mut early_paths = FxHashSet::default();
+        let outcome = b.build(&first.snapshot, &open, &cancel, &mut |e: Early| {
+            assert!(e
+                .changed
+                .iter()
+                .any(|(p, b)| p == "2024/05/hello/index.html"
+                    && String::from_utf8_lossy(b).contains("edited version")));
+            early_paths = e.paths;
+        });
+        let Outcome::Built(second) = outcome else {
+            panic!("second build failed")
+        };
+        for p in [
+            "2024/05/hello/index.html",
+            "channels/news/index.html",
+            "css/kurator.css",
+        ] {
+            assert!(
+                early_paths.contains(p),
+                "{p} not rendered first: {early_paths:?}"
+            );
+        }
+        assert!(!early_paths.contains("authors/index.html"));
+        assert!(second
+            .changed
+            .contains(&"2024/05/hello/index.html".to_string()));
+        assert_eq!(second.snapshot.files.len(), first.snapshot.files.len());
+        let unchanged = &second.snapshot.files["about/index.html"];
+        assert!(
+            Arc::ptr_eq(unchanged, &first.snapshot.files["about/index.html"]),
+            "unchanged file was copied"
+        );
+    }
+
+    #[test]
+    fn a_newer_change_cancels_the_second_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_fixture(dir.path());
+        let mut b = Builder::new(LoadOptions {
+            site_dir: dir.path().to_path_buf(),
+            ..Default::default()
+        });
+        let cancel = AtomicBool::new(false);
+        let outcome = b.build(
+            &Snapshot::default(),
+            &FxHashSet::default(),
+            &cancel,
+            &mut |_| cancel.store(true, Ordering::SeqCst),
+        );
+        assert!(matches!(outcome, Outcome::Cancelled));
+    }
 
     #[test]
     fn folder_events_cover_the_files_below() {

@@ -6,8 +6,10 @@ use crate::discover::{is_ignored_name, rel_path};
 use notify::event::EventKind;
 use notify::RecursiveMode;
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, DebouncedEvent};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How long the folder must be quiet before a change is reported.
@@ -24,74 +26,100 @@ pub struct Change {
     pub errors: Vec<String>,
 }
 
+impl Change {
+    fn is_empty(&self) -> bool {
+        !self.rescan && self.rels.is_empty() && self.errors.is_empty()
+    }
+
+    fn merge(&mut self, other: Change) {
+        self.rels.extend(other.rels);
+        self.rescan |= other.rescan;
+        self.errors.extend(other.errors);
+    }
+}
+
 /// A running watcher; dropping it stops watching.
 pub struct Watcher {
     _debouncer: notify_debouncer_full::Debouncer<
         notify::RecommendedWatcher,
         notify_debouncer_full::RecommendedCache,
     >,
-    rx: Receiver<DebounceEventResult>,
-    root: PathBuf,
+    rx: Receiver<Change>,
+    pending: Arc<AtomicBool>,
 }
 
 impl Watcher {
-    /// Watches `root` (an absolute path) recursively.
+    /// Watches `root` (an absolute path) recursively. Events are filtered
+    /// on the debouncer's thread, which raises [`Watcher::pending`] for
+    /// every relevant change — a running build polls it to stop early.
     pub fn start(root: &Path) -> notify::Result<Watcher> {
         let (tx, rx) = mpsc::channel();
-        let mut debouncer = new_debouncer(DEBOUNCE, None, tx)?;
+        let pending = Arc::new(AtomicBool::new(false));
+        let (flag, root_buf) = (pending.clone(), root.to_path_buf());
+        let handler = move |result: DebounceEventResult| {
+            let change = filter(&root_buf, result);
+            if !change.is_empty() {
+                flag.store(true, Ordering::SeqCst);
+                let _ = tx.send(change);
+            }
+        };
+        let mut debouncer = new_debouncer(DEBOUNCE, None, handler)?;
         debouncer.watch(root, RecursiveMode::Recursive)?;
         Ok(Watcher {
             _debouncer: debouncer,
             rx,
-            root: root.to_path_buf(),
+            pending,
         })
+    }
+
+    /// Set while a change waits to be taken with [`Watcher::next`].
+    pub fn pending(&self) -> &AtomicBool {
+        &self.pending
     }
 
     /// Blocks until something relevant changed, then returns it together
     /// with whatever else is already queued. `None` when the watcher died.
     pub fn next(&self) -> Option<Change> {
-        loop {
-            let mut change = Change::default();
-            self.absorb(self.rx.recv().ok()?, &mut change);
-            while let Ok(more) = self.rx.try_recv() {
-                self.absorb(more, &mut change);
-            }
-            if change.rescan || !change.rels.is_empty() || !change.errors.is_empty() {
-                change.rels.sort();
-                change.rels.dedup();
-                return Some(change);
+        let mut change = self.rx.recv().ok()?;
+        // Cleared before draining: a change that comes later raises it again.
+        self.pending.store(false, Ordering::SeqCst);
+        while let Ok(more) = self.rx.try_recv() {
+            change.merge(more);
+        }
+        change.rels.sort();
+        change.rels.dedup();
+        Some(change)
+    }
+}
+
+/// The relevant part of one batch of debounced events.
+fn filter(root: &Path, result: DebounceEventResult) -> Change {
+    let mut change = Change::default();
+    match result {
+        Ok(events) => {
+            for ev in &events {
+                absorb_event(root, ev, &mut change);
             }
         }
-    }
-
-    fn absorb(&self, result: DebounceEventResult, change: &mut Change) {
-        match result {
-            Ok(events) => {
-                for ev in events {
-                    self.absorb_event(&ev, change);
-                }
-            }
-            Err(errors) => {
-                change.rescan = true;
-                change.errors.extend(errors.iter().map(ToString::to_string));
-            }
-        }
-    }
-
-    fn absorb_event(&self, ev: &DebouncedEvent, change: &mut Change) {
-        if ev.need_rescan() {
+        Err(errors) => {
             change.rescan = true;
-        }
-        // Opening and reading files (the build itself does) is no change.
-        if matches!(ev.kind, EventKind::Access(_)) {
-            return;
-        }
-        for p in &ev.paths {
-            if let Some(rel) = relevant(&self.root, p) {
-                change.rels.push(rel);
-            }
+            change.errors.extend(errors.iter().map(ToString::to_string));
         }
     }
+    change
+}
+
+fn absorb_event(root: &Path, ev: &DebouncedEvent, change: &mut Change) {
+    if ev.need_rescan() {
+        change.rescan = true;
+    }
+    // Opening and reading files (the build itself does) is no change.
+    if matches!(ev.kind, EventKind::Access(_)) {
+        return;
+    }
+    change
+        .rels
+        .extend(ev.paths.iter().filter_map(|p| relevant(root, p)));
 }
 
 /// The site-relative path of a changed file, unless it is outside the site
