@@ -211,65 +211,10 @@ struct Targets {
 
 impl Targets {
     fn new(site: &Site, statics: &FxHashSet<String>) -> Self {
-        let mut urls: Vec<String> = [
-            "/",
-            "/channels/",
-            "/authors/",
-            "/tags/",
-            "/archive/",
-            "/search/",
-            "/404.html",
-            "/feeds.opml",
-            "/sitemap.xml",
-            "/robots.txt",
-            "/search-index.json",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mut urls = site.generated_urls();
         urls.extend(site.links.iter().map(|l| l.url.clone()));
         urls.extend(site.page_urls.iter().cloned());
         urls.extend(site.aliases.iter().map(|(a, _)| a.clone()));
-        urls.extend(
-            site.items
-                .iter()
-                .map(|i| format!("/archive/{}/", i.date.year())),
-        );
-        let lists = site
-            .channels
-            .iter()
-            .zip(&site.channel_items)
-            .map(|(c, l)| (format!("/channels/{}/", c.id), l.len()))
-            .chain(
-                site.authors
-                    .iter()
-                    .zip(&site.author_items)
-                    .map(|(a, l)| (format!("/authors/{}/", a.id), l.len())),
-            )
-            .chain(
-                site.tags
-                    .iter()
-                    .map(|t| (format!("/tags/{}/", t.slug), t.items.len())),
-            );
-        let feed_files: Vec<&str> = site
-            .config
-            .feeds
-            .formats
-            .iter()
-            .map(|f| match f {
-                crate::config::FeedFormat::Atom => "atom.xml",
-                crate::config::FeedFormat::Json => "feed.json",
-            })
-            .collect();
-        if site.config.feeds.all {
-            urls.extend(feed_files.iter().map(|f| format!("/{f}")));
-        }
-        for (base, len) in lists {
-            urls.extend(feed_files.iter().map(|f| format!("{base}{f}")));
-            let pages = len.div_ceil(site.config.paginate).max(1);
-            urls.extend((2..=pages).map(|n| format!("{base}page/{n}/")));
-            urls.push(base);
-        }
         let mut paths: FxHashSet<String> = urls.iter().map(|u| output_path(u)).collect();
         paths.extend(statics.iter().cloned());
         Targets { paths }

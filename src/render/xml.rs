@@ -27,13 +27,7 @@ impl Xml {
 
     /// Opens an element with attributes.
     pub fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        let clean: Vec<(String, String)> = attrs
-            .iter()
-            .map(|(k, v)| (k.to_string(), xml_safe(v)))
-            .collect();
-        let start = BytesStart::new(name)
-            .with_attributes(clean.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let _ = self.w.write_event(Event::Start(start));
+        let _ = self.w.write_event(Event::Start(start(name, attrs)));
     }
 
     /// Closes an element.
@@ -51,13 +45,7 @@ impl Xml {
 
     /// A self-closing element.
     pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        let clean: Vec<(String, String)> = attrs
-            .iter()
-            .map(|(k, v)| (k.to_string(), xml_safe(v)))
-            .collect();
-        let start = BytesStart::new(name)
-            .with_attributes(clean.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let _ = self.w.write_event(Event::Empty(start));
+        let _ = self.w.write_event(Event::Empty(start(name, attrs)));
     }
 
     /// The finished document.
@@ -66,6 +54,13 @@ impl Xml {
         v.push(b'\n');
         v
     }
+}
+
+/// A start tag whose attribute values are stripped of forbidden characters
+/// (quick-xml escapes them).
+fn start<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
+    let clean: Vec<(&str, String)> = attrs.iter().map(|(k, v)| (*k, xml_safe(v))).collect();
+    BytesStart::new(name).with_attributes(clean.iter().map(|(k, v)| (*k, v.as_str())))
 }
 
 /// Removes characters that are not allowed in XML 1.0 documents.

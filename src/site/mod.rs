@@ -348,7 +348,7 @@ impl Site {
 
     /// URLs kurator writes besides items and pages: lists with their
     /// pagination, feeds, archive years and site files. Content may not claim them.
-    fn generated_urls(&self) -> Vec<String> {
+    pub fn generated_urls(&self) -> Vec<String> {
         let mut v: Vec<String> = RESERVED.iter().map(|s| s.to_string()).collect();
         v.extend(
             [
