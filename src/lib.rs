@@ -175,12 +175,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let loaded = load(&load_opts).map_err(BuildError::Content)?;
     let mut diags = loaded.diagnostics;
     let renderer = Renderer::new(&loaded.site, &loaded.theme, &mut diags);
-    if diags.iter().any(Diagnostic::is_error) || renderer.is_none() {
-        diagnostics::sort(&mut diags);
-        return Err(BuildError::Content(diags));
-    }
-    let Some(renderer) = renderer else {
-        return Err(BuildError::Content(diags));
+    let renderer = match renderer {
+        Some(r) if !diags.iter().any(Diagnostic::is_error) => r,
+        _ => {
+            diagnostics::sort(&mut diags);
+            return Err(BuildError::Content(diags));
+        }
     };
     let t_render = Instant::now();
     let staging = output::Staging::create(&opts.output).map_err(BuildError::Output)?;

@@ -114,6 +114,9 @@ pub struct Item {
     pub date: Zoned,
     pub updated: Option<Zoned>,
     pub authors: Vec<String>,
+    /// The front-matter key the authors came from (`authors`, `author` or
+    /// `curator`), to point problems at the right line.
+    pub authors_key: &'static str,
     pub channels: Vec<String>,
     pub tags: Vec<String>,
     pub summary: Option<String>,

@@ -301,6 +301,11 @@ pub(super) fn build(
         Kind::Article => {
             let fm = fm!(ArticleFm, ARTICLE_KEYS);
             let mut authors = fm.authors;
+            let authors_key = if authors.is_empty() && fm.author.is_some() {
+                "author"
+            } else {
+                "authors"
+            };
             if let Some(a) = fm.author {
                 authors.insert(0, a);
             }
@@ -309,7 +314,7 @@ pub(super) fn build(
                 date: fm.date,
                 updated: fm.updated,
                 authors,
-                authors_key: "authors",
+                authors_key,
                 channels: fm.channels,
                 tags: fm.tags,
                 summary: fm.summary,
@@ -463,9 +468,9 @@ impl Validator<'_> {
         let lang = c.lang.as_deref().unwrap_or(cx.site_lang).to_string();
         let body = render_body(self.origin, &lang, cx, self.diags);
         let date = date?;
-        let _ = c.authors_key;
         Some(Item {
             kind,
+            authors_key: c.authors_key,
             title: c.title,
             date,
             updated,

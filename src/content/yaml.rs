@@ -38,12 +38,11 @@ pub fn from_str<T: DeserializeOwned>(
             },
         ));
     }
-    serde_yaml::from_str::<T>(text).map_err(|e| convert_error(&e, text, file, first_line, known))
+    serde_yaml::from_str::<T>(text).map_err(|e| convert_error(&e, file, first_line, known))
 }
 
 fn convert_error(
     e: &serde_yaml::Error,
-    yaml: &str,
     file: &str,
     first_line: usize,
     known: &'static [&'static str],
@@ -103,7 +102,6 @@ fn convert_error(
         || bare.contains("invalid length")
     {
         if bare.contains("expected struct") || bare.contains("expected a map") {
-            let _ = yaml;
             return (loc, Problem::FrontMatterNotMapping);
         }
         return (loc, Problem::WrongType { message: bare });

@@ -640,8 +640,11 @@ fn simple(
 }
 
 fn alias(r: &Renderer, k: usize) -> Result<Output, Diagnostic> {
-    let (from, to) = &r.views.site.aliases[k];
-    let target = absolute(&r.views.site.config.base_url, to);
+    let (from, owner) = &r.views.site.aliases[k];
+    let target = absolute(
+        &r.views.site.config.base_url,
+        &r.views.site.links[*owner].url,
+    );
     let mut ctx = Context::new();
     let lang = site_lang(r);
     ctx.insert("target", &target);

@@ -64,8 +64,8 @@ pub struct Site {
     pub tags: Vec<Tag>,
     pub channel_items: Vec<Vec<usize>>,
     pub author_items: Vec<Vec<usize>>,
-    /// (alias URL, target URL).
-    pub aliases: Vec<(String, String)>,
+    /// (alias URL, index of the item it redirects to).
+    pub aliases: Vec<(String, usize)>,
 }
 
 /// URLs kurator itself writes; content may not claim them.
@@ -135,22 +135,7 @@ impl Site {
         let target_index = TargetIndex::new(&all_items);
         let mut item_refs: Vec<(Vec<usize>, Vec<usize>)> = Vec::with_capacity(all_items.len());
         for it in &all_items {
-            let key = if it.kind == ItemKind::Link && it.origin.front_matter.contains("curator:") {
-                "curator"
-            } else {
-                "authors"
-            };
-            let key = if key == "authors"
-                && it
-                    .origin
-                    .front_matter
-                    .lines()
-                    .any(|l| l.starts_with("author:"))
-            {
-                "author"
-            } else {
-                key
-            };
+            let key = it.authors_key;
             let mut a_idx = Vec::new();
             for a in &it.authors {
                 match author_ids.get(a.as_str()) {
@@ -296,7 +281,7 @@ impl Site {
                     ));
                     continue;
                 }
-                self.aliases.push((alias, self.links[i].url.clone()));
+                self.aliases.push((alias, i));
             }
         }
     }
@@ -331,18 +316,13 @@ impl Site {
         for (p, url) in self.pages.iter().zip(&self.page_urls) {
             claim(url, &p.origin.rel, p.origin.key("slug"));
         }
-        for (alias, target) in &self.aliases {
-            let owner = self
-                .items
-                .iter()
-                .zip(&self.links)
-                .find(|(_, l)| &l.url == target)
-                .map(|(it, _)| it);
-            let (rel, loc) = match owner {
-                Some(it) => (it.origin.rel.clone(), it.origin.key("aliases")),
-                None => (String::new(), Location::file("")),
-            };
-            claim(alias, &format!("alias in {rel}"), loc);
+        for (alias, owner) in &self.aliases {
+            let it = &self.items[*owner];
+            claim(
+                alias,
+                &format!("alias in {}", it.origin.rel),
+                it.origin.key("aliases"),
+            );
         }
     }
 
