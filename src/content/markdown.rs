@@ -334,26 +334,52 @@ pub fn plain_summary(text: &str) -> String {
 
 /// Strips tags from HTML, for descriptions and the search index.
 pub fn strip_tags(html: &str) -> String {
+    // One pass: drop tags (a tag separates words), decode the entities our
+    // own escaping produces, and collapse whitespace.
+    const ENTITIES: [(&str, char); 5] = [
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+    ];
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
+    let mut space = false;
+    let mut push = |out: &mut String, c: char, space: &mut bool| {
+        if c.is_whitespace() {
+            *space = !out.is_empty();
+        } else {
+            if *space {
                 out.push(' ');
+                *space = false;
             }
-            c if !in_tag => out.push(c),
-            _ => {}
+            out.push(c);
         }
+    };
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '<' => match rest.find('>') {
+                Some(end) => {
+                    space = !out.is_empty();
+                    rest = &rest[end + 1..];
+                    continue;
+                }
+                None => break,
+            },
+            '&' => {
+                if let Some((name, ch)) = ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+                    push(&mut out, *ch, &mut space);
+                    rest = &rest[name.len()..];
+                    continue;
+                }
+                push(&mut out, c, &mut space);
+            }
+            c => push(&mut out, c, &mut space),
+        }
+        rest = &rest[c.len_utf8()..];
     }
-    let text = out
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// Minutes of reading at 200 words a minute, at least 1.
@@ -363,6 +389,16 @@ pub fn reading_time(words: usize) -> u32 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn strip_tags_decodes_once_and_collapses_whitespace() {
+        assert_eq!(
+            strip_tags("  <p>A &amp;lt; b</p>\n<p>c&quot;d &#39;e&#39;</p> "),
+            "A &lt; b c\"d 'e'"
+        );
+        assert_eq!(strip_tags("x<b>y</b>z <unclosed"), "x y z");
+        assert_eq!(strip_tags("1 > 0 &nbsp;"), "1 > 0 &nbsp;");
+    }
     use super::*;
 
     fn md(src: &str, lang: &str) -> Rendered {

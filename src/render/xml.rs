@@ -59,12 +59,18 @@ impl Xml {
 /// A start tag whose attribute values are stripped of forbidden characters
 /// (quick-xml escapes them).
 fn start<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
-    let clean: Vec<(&str, String)> = attrs.iter().map(|(k, v)| (*k, xml_safe(v))).collect();
-    BytesStart::new(name).with_attributes(clean.iter().map(|(k, v)| (*k, v.as_str())))
+    let clean: Vec<(&str, std::borrow::Cow<str>)> =
+        attrs.iter().map(|(k, v)| (*k, xml_safe(v))).collect();
+    BytesStart::new(name).with_attributes(clean.iter().map(|(k, v)| (*k, v.as_ref())))
 }
 
-/// Removes characters that are not allowed in XML 1.0 documents.
-pub fn xml_safe(s: &str) -> String {
+/// Removes characters that are not allowed in XML 1.0 documents. Almost
+/// every text is clean, so that case is checked on bytes and borrows.
+pub fn xml_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden_byte = |b: u8| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+    if !s.bytes().any(forbidden_byte) && !s.contains(['\u{FFFE}', '\u{FFFF}']) {
+        return std::borrow::Cow::Borrowed(s);
+    }
     s.chars()
         .filter(|&c| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}'))
         .collect()
@@ -82,5 +88,14 @@ mod tests {
         assert!(s.contains("a &amp; b &lt; c ]]&gt; ok"), "{s}");
         assert!(s.contains("type=\"a&quot;b\""), "{s}");
         assert!(!s.contains('\u{1}'));
+    }
+
+    #[test]
+    fn clean_text_is_borrowed_and_noncharacters_are_dropped() {
+        assert!(matches!(
+            xml_safe("Grüße\tok\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(xml_safe("a\u{FFFE}b\u{FFFF}c\u{0}"), "abc");
     }
 }
