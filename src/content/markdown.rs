@@ -345,7 +345,7 @@ pub fn strip_tags(html: &str) -> String {
     ];
     let mut out = String::with_capacity(html.len());
     let mut space = false;
-    let mut push = |out: &mut String, c: char, space: &mut bool| {
+    let push = |out: &mut String, c: char, space: &mut bool| {
         if c.is_whitespace() {
             *space = !out.is_empty();
         } else {
