@@ -30,29 +30,49 @@ pub fn run(site: &Site, statics: &FxHashSet<String>) -> Vec<Diagnostic> {
     let g = &site.config.guidelines;
     let mut out = Vec::new();
     let targets = Targets::new(site, statics);
-    let mut each = |origin: &Origin, refs: &[BodyRef], item: Option<&Item>| {
-        confidential_markers(g, origin, &mut out);
-        banned_terms(g, origin, &mut out);
-        if let Some(it) = item {
-            disclosure(g, it, &mut out);
-            quote(g, it, &mut out);
-        }
-        alt_text(g, origin, refs, &mut out);
-        internal_refs(&targets, origin, refs, &mut out);
-    };
     for it in &site.items {
-        each(&it.origin, &it.body.refs, Some(it));
+        rules(g, &targets, &it.origin, &it.body.refs, Some(it), &mut out);
     }
     for p in &site.pages {
-        each(&p.origin, &p.body.refs, None);
+        rules(g, &targets, &p.origin, &p.body.refs, None, &mut out);
     }
     for a in &site.authors {
-        each(&a.origin, &a.bio.refs, None);
+        rules(g, &targets, &a.origin, &a.bio.refs, None, &mut out);
     }
     for c in &site.channels {
-        each(&c.origin, &c.intro.refs, None);
+        rules(g, &targets, &c.origin, &c.intro.refs, None, &mut out);
     }
     apply_severity(g, out)
+}
+
+/// The rules for one item only (`serve` after an article changed in place).
+pub fn item(site: &Site, statics: &FxHashSet<String>, i: usize) -> Vec<Diagnostic> {
+    let g = &site.config.guidelines;
+    let mut out = Vec::new();
+    if let Some(it) = site.items.get(i) {
+        let targets = Targets::new(site, statics);
+        rules(g, &targets, &it.origin, &it.body.refs, Some(it), &mut out);
+    }
+    apply_severity(g, out)
+}
+
+/// Every rule over one file's text and body references.
+fn rules(
+    g: &Guidelines,
+    targets: &Targets,
+    origin: &Origin,
+    refs: &[BodyRef],
+    item: Option<&Item>,
+    out: &mut Vec<Diagnostic>,
+) {
+    confidential_markers(g, origin, out);
+    banned_terms(g, origin, out);
+    if let Some(it) = item {
+        disclosure(g, it, out);
+        quote(g, it, out);
+    }
+    alt_text(g, origin, refs, out);
+    internal_refs(targets, origin, refs, out);
 }
 
 fn finding(loc: Location, code: &str, message: String, hint: String) -> Diagnostic {

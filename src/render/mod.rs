@@ -2,6 +2,7 @@
 //! job becomes bytes. Rendering never mutates the model and never writes files.
 
 pub mod context;
+pub mod deps;
 pub mod feeds;
 mod pages;
 pub mod seo;
@@ -15,6 +16,7 @@ use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::site::Site;
 use context::SiteContext;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use tera::Tera;
 use theme::{StaticSource, Theme};
 use views::Views;
@@ -76,6 +78,20 @@ pub struct Renderer<'a> {
     template_files: rustc_hash::FxHashMap<String, String>,
     site_value: serde_json::Value,
     highlight_css: String,
+    /// Each item's search-index record, computed on first use.
+    search_records: Vec<OnceLock<String>>,
+}
+
+/// A [`Renderer`] without its borrows: what `serve` keeps between rebuilds
+/// so that a changed article does not recompile templates or recompute
+/// every card.
+pub struct RendererParts {
+    views: views::ViewParts,
+    tera: Tera,
+    template_files: rustc_hash::FxHashMap<String, String>,
+    site_value: serde_json::Value,
+    highlight_css: String,
+    search_records: Vec<OnceLock<String>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -159,7 +175,42 @@ impl<'a> Renderer<'a> {
             template_files,
             site_value,
             highlight_css,
+            search_records: (0..site.items.len()).map(|_| OnceLock::new()).collect(),
         })
+    }
+
+    /// Takes the renderer apart, ending its borrows of the site and theme.
+    pub fn into_parts(self) -> RendererParts {
+        RendererParts {
+            views: self.views.into_parts(),
+            tera: self.tera,
+            template_files: self.template_files,
+            site_value: self.site_value,
+            highlight_css: self.highlight_css,
+            search_records: self.search_records,
+        }
+    }
+
+    /// Puts a renderer together again over the site and theme its parts were
+    /// made for; only items may have changed in place since (each announced
+    /// with [`Renderer::refresh_item`]).
+    pub fn from_parts(site: &'a Site, theme: &'a Theme, p: RendererParts) -> Self {
+        Renderer {
+            views: Views::from_parts(site, theme, p.views),
+            tera: p.tera,
+            template_files: p.template_files,
+            site_value: p.site_value,
+            highlight_css: p.highlight_css,
+            search_records: p.search_records,
+        }
+    }
+
+    /// Forgets what was computed from item `i`, which changed in place.
+    pub fn refresh_item(&mut self, i: usize) {
+        self.views.refresh_card(i);
+        if let Some(slot) = self.search_records.get_mut(i) {
+            *slot = OnceLock::new();
+        }
     }
 
     /// Everything this build writes, in a fixed order.

@@ -24,6 +24,16 @@ pub struct Views<'a> {
     max_tag_count: usize,
 }
 
+/// [`Views`] without their borrows of the site and theme.
+pub struct ViewParts {
+    cards: Vec<ItemCard>,
+    authors: Vec<AuthorRef>,
+    channels: Vec<ChannelRef>,
+    tags: Vec<TagRef>,
+    curators: Vec<Vec<usize>>,
+    max_tag_count: usize,
+}
+
 impl<'a> Views<'a> {
     /// Computes the cards and references once.
     pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
@@ -93,6 +103,40 @@ impl<'a> Views<'a> {
         };
         v.cards = (0..site.items.len()).map(|i| v.build_card(i)).collect();
         v
+    }
+
+    /// Recomputes the card of item `i` after the item changed in place.
+    pub fn refresh_card(&mut self, i: usize) {
+        if i < self.cards.len() {
+            self.cards[i] = self.build_card(i);
+        }
+    }
+
+    /// The owned part of the views, to keep between rebuilds.
+    pub fn into_parts(self) -> ViewParts {
+        ViewParts {
+            cards: self.cards,
+            authors: self.authors,
+            channels: self.channels,
+            tags: self.tags,
+            curators: self.curators,
+            max_tag_count: self.max_tag_count,
+        }
+    }
+
+    /// Views over `site` from parts computed for the same site before (only
+    /// items changed in place since, see [`Views::refresh_card`]).
+    pub fn from_parts(site: &'a Site, theme: &'a Theme, p: ViewParts) -> Self {
+        Views {
+            site,
+            theme,
+            cards: p.cards,
+            authors: p.authors,
+            channels: p.channels,
+            tags: p.tags,
+            curators: p.curators,
+            max_tag_count: p.max_tag_count,
+        }
     }
 
     fn build_card(&self, i: usize) -> ItemCard {

@@ -258,8 +258,13 @@ fn publish_built(
         let (pages, files) = (built.snapshot.pages, built.snapshot.files.len());
         eprintln!("Built {pages} pages ({files} files) in {ms} ms");
     } else {
+        let patched = match built.patched {
+            0 => String::new(),
+            1 => "; 1 item patched in place".to_string(),
+            n => format!("; {n} items patched in place"),
+        };
         eprintln!(
-            "Rebuilt in {ms} ms ({}){}",
+            "Rebuilt in {ms} ms ({}{patched}){}",
             summary(&built.changed, built.removed.len()),
             early_note(round, ms)
         );

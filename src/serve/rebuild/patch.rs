@@ -1,0 +1,287 @@
+//! The fast path of a rebuild: articles or links whose text changed, and
+//! nothing else. The last build's resolved site is patched in place and only
+//! the pages, lists and feeds that show the changed items are rendered.
+//!
+//! It is taken only when it cannot differ from a full build: every changed
+//! file is an item of the last build, parses without any finding, has the
+//! same "shape" (everything resolving depends on: date, slug, authors,
+//! channels, tags, language, relations, draft and featured flags), had no
+//! warnings before and has none now. Anything else returns `None` and the
+//! caller runs the full pipeline, which reports problems the usual way.
+//! The `rebuild_patch_matches_full_build` test holds the two paths equal.
+
+use super::{finish_patch, render_one, Builder, Built, Cached, Last, Rendered, Snapshot};
+use crate::content::{parse_file, Item, ItemKind, ParseContext, Parsed};
+use crate::discover::{Kind, SourceFile};
+use crate::render::{Job, Renderer};
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+
+impl Builder {
+    /// Rebuilds by patching the last build, when only item text changed.
+    pub(super) fn patch(&mut self, previous: &Snapshot) -> Option<Built> {
+        let last = self.last.as_ref()?;
+        if self.dirty.is_empty() {
+            return None;
+        }
+        let mut fresh: Vec<(usize, Item, Cached)> = Vec::with_capacity(self.dirty.len());
+        for rel in &self.dirty {
+            let &i = last.items.get(rel)?;
+            if last.warnings.iter().any(|d| &d.file == rel) {
+                return None;
+            }
+            let item = reparse(self, last, rel, i)?;
+            fresh.push((i, item.0, item.1));
+        }
+        let mut last = self.last.take()?;
+        let mut sitemap = false;
+        for (i, item, cached) in fresh {
+            sitemap |= last.site.items[i].updated != item.updated;
+            last.site.items[i] = item;
+            let kind = kind_of(&last.site.items[i]);
+            self.cache
+                .insert((kind, last.site.items[i].origin.rel.clone()), cached);
+        }
+        let changed: Vec<usize> = {
+            let mut v: Vec<usize> = self.dirty.iter().map(|r| last.items[r]).collect();
+            v.sort_unstable();
+            v
+        };
+        // `last` stays taken until the patch succeeded: on any problem the
+        // full build that follows starts from scratch.
+        if changed
+            .iter()
+            .any(|&i| !crate::check::item(&last.site, &last.statics, i).is_empty())
+        {
+            return None;
+        }
+        let Last {
+            site,
+            theme,
+            statics,
+            parts,
+            warnings,
+            items,
+        } = last;
+        let mut renderer = Renderer::from_parts(&site, &theme, parts);
+        for &i in &changed {
+            renderer.refresh_item(i);
+        }
+        let mut seen = FxHashSet::default();
+        let jobs: Vec<Job> = changed
+            .iter()
+            .flat_map(|&i| renderer.jobs_showing(i, sitemap))
+            .filter(|j| seen.insert(super::job_key(j)))
+            .collect();
+        let results: Vec<_> = jobs
+            .par_iter()
+            .map(|j| render_one(&renderer, j, previous))
+            .collect();
+        let mut done: Vec<Rendered> = Vec::with_capacity(results.len());
+        for r in results {
+            done.push(r.ok()?);
+        }
+        let parts = renderer.into_parts();
+        let mut built = finish_patch(done, previous, warnings.clone());
+        built.patched = changed.len();
+        self.last = Some(Last {
+            site,
+            theme,
+            statics,
+            parts,
+            warnings,
+            items,
+        });
+        self.dirty.clear();
+        Some(built)
+    }
+}
+
+/// Parses item `i`'s file again; `None` unless it is clean and has the shape
+/// the last build resolved.
+fn reparse(b: &Builder, last: &Last, rel: &str, i: usize) -> Option<(Item, Cached)> {
+    let old = &last.site.items[i];
+    let config = &last.site.config;
+    let tz = config.tz();
+    let cx = ParseContext {
+        tz: &tz,
+        site_lang: &config.language,
+        unsafe_html: config.markdown.unsafe_html,
+        highlighter: &b.highlighter,
+    };
+    let file = SourceFile {
+        rel: rel.to_string(),
+        path: b.opts.site_dir.join(rel),
+    };
+    let (parsed, diags) = parse_file(kind_of(old), &file, &cx);
+    if !diags.is_empty() {
+        return None;
+    }
+    let Some(Parsed::Item(new)) = parsed else {
+        return None;
+    };
+    if !same_shape(old, &new) {
+        return None;
+    }
+    let cached = (Some(Parsed::Item(new.clone())), Vec::new());
+    Some((*new, cached))
+}
+
+fn kind_of(it: &Item) -> Kind {
+    match it.kind {
+        ItemKind::Article => Kind::Article,
+        ItemKind::Link => Kind::Link,
+    }
+}
+
+/// Whether two versions of an item resolve the same way: equal in every
+/// field that decides its URL, its place in lists and its relations.
+fn same_shape(a: &Item, b: &Item) -> bool {
+    a.kind == b.kind
+        && a.date == b.date
+        && a.slug == b.slug
+        && a.authors == b.authors
+        && a.authors_key == b.authors_key
+        && a.channels == b.channels
+        && a.tags == b.tags
+        && a.lang == b.lang
+        && a.draft == b.draft
+        && a.featured == b.featured
+        && a.aliases == b.aliases
+        && a.in_reply_to == b.in_reply_to
+        && a.translation_of == b.translation_of
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Builder, Outcome, Snapshot};
+    use crate::LoadOptions;
+    use rustc_hash::FxHashSet;
+    use std::path::Path;
+    use std::sync::atomic::AtomicBool;
+
+    fn copy_example(to: &Path) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let dest = to.join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), dest).unwrap();
+            }
+        }
+    }
+
+    fn build(b: &mut Builder, prev: &Snapshot) -> super::Built {
+        let (open, cancel) = (FxHashSet::default(), AtomicBool::new(false));
+        match b.build(prev, &open, &cancel, &mut |_| {}) {
+            Outcome::Built(built) => built,
+            Outcome::Failed(d) => panic!("build failed: {d:?}"),
+            Outcome::Cancelled => panic!("cancelled"),
+        }
+    }
+
+    fn edit(site: &Path, rel: &str, from: &str, to: &str) {
+        let p = site.join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        std::fs::write(p, text.replacen(from, to, 1)).unwrap();
+    }
+
+    /// Edits files of a copy of the example site, rebuilds incrementally,
+    /// and compares every output byte with a fresh full build.
+    fn assert_same_as_full(edits: &[(&str, &str, &str)], expect_patched: usize) {
+        let dir = tempfile::tempdir().unwrap();
+        copy_example(dir.path());
+        let opts = LoadOptions {
+            site_dir: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let mut b = Builder::new(opts.clone());
+        let first = build(&mut b, &Snapshot::default());
+        for (rel, from, to) in edits {
+            edit(dir.path(), rel, from, to);
+        }
+        let rels: Vec<String> = edits.iter().map(|(r, _, _)| r.to_string()).collect();
+        b.invalidate(&rels);
+        let second = build(&mut b, &first.snapshot);
+        assert_eq!(second.patched, expect_patched, "patched items");
+        let full = build(&mut Builder::new(opts), &Snapshot::default());
+        let mut paths: Vec<&String> = full.snapshot.files.keys().collect();
+        paths.sort();
+        assert_eq!(second.snapshot.files.len(), full.snapshot.files.len());
+        for p in paths {
+            let got = second.snapshot.files.get(p).map(|b| &b[..]);
+            assert!(
+                got == Some(&full.snapshot.files[p][..]),
+                "{p} differs between the patched and the full build"
+            );
+        }
+        // Exactly the files that differ from the first build are reported.
+        let mut differ: Vec<&String> = full
+            .snapshot
+            .files
+            .iter()
+            .filter(|(p, b)| first.snapshot.files.get(*p).map(|f| &f[..]) != Some(&b[..]))
+            .map(|(p, _)| p)
+            .collect();
+        differ.sort();
+        assert_eq!(second.changed.iter().collect::<Vec<_>>(), differ);
+    }
+
+    #[test]
+    fn rebuild_patch_matches_full_build_for_text_edits() {
+        assert_same_as_full(
+            &[
+                // A reply in a thread, with translations and related items
+                // around it: title, summary and body change.
+                (
+                    "articles/2023/2023-05-22-pflege-ist-arbeitszeit.md",
+                    "title: Pflege ist Arbeitszeit",
+                    "title: Pflege ist <Arbeitszeit> & mehr",
+                ),
+                (
+                    "articles/2023/2023-05-22-pflege-ist-arbeitszeit.md",
+                    "Tom hat in seiner",
+                    "Neu: Tom hat in seiner",
+                ),
+                // A curated link's quote and commentary.
+                (
+                    "links/2025-02-11-fediverse-kein-twitter-ersatz.md",
+                    "wird enttäuscht.",
+                    "wird \"enttäuscht\".",
+                ),
+                (
+                    "links/2025-02-11-fediverse-kein-twitter-ersatz.md",
+                    "Jakob Heller räumt",
+                    "Jakob Heller </script> räumt",
+                ),
+                // A translation, and a featured article whose date of change moves.
+                (
+                    "articles/2024/2024-10-24-why-we-comment.md",
+                    "title: ",
+                    "title: Edited – ",
+                ),
+                (
+                    "articles/2023/2023-03-09-jeder-ist-markenbotschafter.md",
+                    "featured: true",
+                    "featured: true\nupdated: 2026-01-02",
+                ),
+            ],
+            4,
+        );
+    }
+
+    #[test]
+    fn rebuild_patch_declines_a_changed_shape() {
+        assert_same_as_full(
+            &[(
+                "articles/2023/2023-05-22-pflege-ist-arbeitszeit.md",
+                "tags: [Markenbotschafter, ",
+                "tags: [Neu, Markenbotschafter, ",
+            )],
+            0,
+        );
+    }
+}
