@@ -272,8 +272,8 @@ pub(super) fn build(
             Some(Parsed::Author(Author {
                 id: stem,
                 name: fm.name,
-                role: fm.role,
-                department: fm.department,
+                role: non_empty(fm.role),
+                department: non_empty(fm.department),
                 avatar,
                 links,
                 languages: fm.languages,
@@ -291,7 +291,7 @@ pub(super) fn build(
             Some(Parsed::Channel(Channel {
                 id: stem,
                 title: fm.title,
-                description: fm.description,
+                description: non_empty(fm.description),
                 curators: fm.curators,
                 color,
                 order: fm.order,
@@ -605,7 +605,7 @@ impl Validator<'_> {
                 .into_iter()
                 .filter(|t| !t.trim().is_empty())
                 .collect(),
-            summary: c.summary,
+            summary: non_empty(c.summary),
             lang: c.lang,
             draft: c.draft,
             featured: c.featured,
@@ -780,6 +780,12 @@ fn clean_url(url: &str) -> String {
         }
     }
     out
+}
+
+/// An optional text left empty (`role: ""`, as the scaffolds write it) means
+/// "not set", so templates fall back instead of printing an empty element.
+fn non_empty(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty())
 }
 
 fn file_stem(rel: &str) -> String {
