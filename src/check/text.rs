@@ -1,39 +1,56 @@
 //! Case-insensitive, whole-word text search with 1-based line/column results.
 
-/// All positions of `needle` in `hay` (case-insensitive, not inside a longer
-/// word). A space in `needle` matches any run of whitespace with at most one
-/// line break, because markdown joins the lines of a paragraph: a banned
-/// "Projekt Falcon" must not slip through as "Projekt⏎Falcon".
-pub fn find_all(hay: &str, needle: &str) -> Vec<(usize, usize)> {
-    let words: Vec<Vec<char>> = needle
-        .split_whitespace()
-        .map(|w| w.chars().map(lower).collect())
-        .collect();
-    let Some(first) = words.first().and_then(|w| w.first()).copied() else {
-        return Vec::new();
-    };
-    let chars: Vec<char> = hay.chars().collect();
-    let low: Vec<char> = chars.iter().copied().map(lower).collect();
-    let is_word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
-    let mut out = Vec::new();
-    let (mut line, mut col) = (1, 0);
-    for start in 0..low.len() {
-        if start > 0 && chars[start - 1] == '\n' {
-            line += 1;
-            col = 1;
-        } else {
-            col += 1;
-        }
-        if low[start] != first || is_word(start.checked_sub(1).map(|i| &chars[i])) {
-            continue;
-        }
-        if let Some(end) = match_at(&low, start, &words) {
-            if !is_word(chars.get(end)) {
-                out.push((line, col));
+/// A text prepared once for case-insensitive search of several needles
+/// (every marker, term and company name is looked up in every file).
+pub struct Haystack {
+    chars: Vec<char>,
+    low: Vec<char>,
+}
+
+impl Haystack {
+    pub fn new(text: &str) -> Self {
+        let chars: Vec<char> = text.chars().collect();
+        let low = chars.iter().copied().map(lower).collect();
+        Haystack { chars, low }
+    }
+
+    /// All 1-based (line, column) positions of `needle`: case-insensitive, not
+    /// inside a longer word. A space in `needle` matches any run of whitespace
+    /// with at most one line break, because markdown joins the lines of a
+    /// paragraph: a banned "Projekt Falcon" must not slip through as
+    /// "Projekt⏎Falcon".
+    pub fn find(&self, needle: &str) -> Vec<(usize, usize)> {
+        let words: Vec<Vec<char>> = needle
+            .split_whitespace()
+            .map(|w| w.chars().map(lower).collect())
+            .collect();
+        let Some(first) = words.first().and_then(|w| w.first()).copied() else {
+            return Vec::new();
+        };
+        let (chars, low) = (&self.chars, &self.low);
+        let is_word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
+        let mut out = Vec::new();
+        for start in (0..low.len()).filter(|&i| low[i] == first) {
+            if is_word(start.checked_sub(1).map(|i| &chars[i])) {
+                continue;
+            }
+            if let Some(end) = match_at(low, start, &words) {
+                if !is_word(chars.get(end)) {
+                    out.push(position(chars, start));
+                }
             }
         }
+        out
     }
-    out
+}
+
+/// 1-based line and column (in chars) of index `i`; matches are rare, so
+/// counting from the start each time is cheaper than tracking every char.
+fn position(chars: &[char], i: usize) -> (usize, usize) {
+    let before = &chars[..i];
+    let line = before.iter().filter(|c| **c == '\n').count() + 1;
+    let col = before.iter().rev().take_while(|c| **c != '\n').count() + 1;
+    (line, col)
 }
 
 /// Lowercases one char to one char, so indices in the lowered text stay
@@ -64,6 +81,10 @@ fn match_at(low: &[char], mut i: usize, words: &[Vec<char>]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn find_all(hay: &str, needle: &str) -> Vec<(usize, usize)> {
+        Haystack::new(hay).find(needle)
+    }
 
     #[test]
     fn finds_whole_words_case_insensitively() {
