@@ -29,7 +29,7 @@ impl NewSite {
     }
 
     /// `kurator new ARGS… --site DIR`.
-    fn new(&self, args: &[&str]) -> Run {
+    fn scaffold(&self, args: &[&str]) -> Run {
         run_cmd(kurator().arg("new").args(args).arg("--site").arg(&self.dir))
     }
 
@@ -121,11 +121,11 @@ fn new_site_may_go_into_an_empty_folder() {
 #[test]
 fn scaffolds_in_a_new_site_check_clean_and_build() {
     let site = NewSite::create();
-    site.new(&["author", "jana-voss", "--name", "Jana Voß"])
+    site.scaffold(&["author", "jana-voss", "--name", "Jana Voß"])
         .assert_ok();
-    site.new(&["channel", "fuehrung", "--title", "Führung & Kultur"])
+    site.scaffold(&["channel", "fuehrung", "--title", "Führung & Kultur"])
         .assert_ok();
-    let article = site.new(&[
+    let article = site.scaffold(&[
         "article",
         "Größe über Äpfel: \"Straße\" & mehr",
         "--author",
@@ -134,7 +134,7 @@ fn scaffolds_in_a_new_site_check_clean_and_build() {
         "fuehrung",
     ]);
     article.assert_ok();
-    let english = site.new(&[
+    let english = site.scaffold(&[
         "article",
         "Why we comment",
         "--author",
@@ -145,7 +145,7 @@ fn scaffolds_in_a_new_site_check_clean_and_build() {
         "en",
     ]);
     english.assert_ok();
-    let link = site.new(&[
+    let link = site.scaffold(&[
         "link",
         "https://example.org/artikel?id=1&x=2",
         "--title",
@@ -215,7 +215,7 @@ fn scaffolds_in_a_new_site_check_clean_and_build() {
 #[track_caller]
 fn assert_refuses_overwrite(site: &NewSite, rel: &str, args: &[&str]) {
     fs::write(site.dir.join(rel), "edited by hand\n").unwrap();
-    let run = site.new(args);
+    let run = site.scaffold(args);
     run.assert_code(1);
     assert_contains(
         &run.stderr,
@@ -250,7 +250,7 @@ fn scaffolds_never_overwrite_an_existing_file() {
         "--channel",
         "neuigkeiten",
     ];
-    site.new(&link).assert_ok();
+    site.scaffold(&link).assert_ok();
     assert_refuses_overwrite(&site, &format!("links/{TODAY}-ein-artikel.md"), &link);
     assert_refuses_overwrite(
         &site,
@@ -267,7 +267,7 @@ fn scaffolds_never_overwrite_an_existing_file() {
 #[test]
 fn unknown_ids_are_rejected_with_the_known_ones() {
     let site = NewSite::create();
-    site.new(&["author", "jana-voss", "--name", "Jana"])
+    site.scaffold(&["author", "jana-voss", "--name", "Jana"])
         .assert_ok();
     let before = list_files(&site.dir);
     let cases: [(&[&str], &str); 4] = [
@@ -318,7 +318,7 @@ fn unknown_ids_are_rejected_with_the_known_ones() {
         ),
     ];
     for (args, message) in cases {
-        let run = site.new(args);
+        let run = site.scaffold(args);
         run.assert_code(1);
         assert_eq!(
             run.stderr.trim_end(),
@@ -333,7 +333,7 @@ fn unknown_ids_are_rejected_with_the_known_ones() {
 fn unknown_id_in_a_site_without_any_says_how_to_create_one() {
     let site = NewSite::create();
     fs::remove_file(site.dir.join("channels/neuigkeiten.md")).unwrap();
-    let run = site.new(&["article", "T", "--author", "redaktion", "--channel", "x"]);
+    let run = site.scaffold(&["article", "T", "--author", "redaktion", "--channel", "x"]);
     run.assert_code(1);
     assert_contains(
         &run.stderr,
@@ -351,7 +351,7 @@ fn new_link_refuses_urls_that_are_not_absolute_http() {
         "https://",
         "https://exa mple.org",
     ] {
-        let run = site.new(&[
+        let run = site.scaffold(&[
             "link",
             url,
             "--title",
@@ -375,13 +375,13 @@ fn new_link_refuses_urls_that_are_not_absolute_http() {
 #[test]
 fn new_author_and_channel_refuse_invalid_ids() {
     let site = NewSite::create();
-    let run = site.new(&["author", "Jana_Voß", "--name", "Jana"]);
+    let run = site.scaffold(&["author", "Jana_Voß", "--name", "Jana"]);
     run.assert_code(1);
     assert_contains(
         &run.stderr,
         "`Jana_Voß` is not a valid id (lowercase a-z, 0-9 and -); try `jana-voss`",
     );
-    let run = site.new(&["channel", "Führung", "--title", "F"]);
+    let run = site.scaffold(&["channel", "Führung", "--title", "F"]);
     run.assert_code(1);
     assert_contains(&run.stderr, "try `fuehrung`");
     assert_eq!(site.files("authors"), ["redaktion.md"]);
@@ -404,7 +404,7 @@ fn scaffolds_outside_a_site_are_refused() {
 #[test]
 fn title_without_letters_gets_a_placeholder_file_name() {
     let site = NewSite::create();
-    site.new(&[
+    site.scaffold(&[
         "article",
         "!!!",
         "--author",
