@@ -225,6 +225,12 @@ impl Problem {
             AmbiguousTarget { field, target, .. } => {
                 format!("`{field}: {target}` matches more than one item")
             }
+            // `other` is a file path, or a description that quotes its own
+            // code parts ("kurator's own `/tags/`"); quoting that again would
+            // nest backticks.
+            DuplicatePath { path, other } if other.contains('`') => {
+                format!("output path `{path}` is also produced by {other}")
+            }
             DuplicatePath { path, other } => {
                 format!("output path `{path}` is also produced by `{other}`")
             }
@@ -256,6 +262,8 @@ impl Problem {
             UnknownKey { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`?")),
             UnknownKey { known, .. } => Some(format!("known keys: {}", known.join(", "))),
             MissingField { field } => Some(format!("add `{field}: …` to the front matter")),
+            WrongType { .. } => Some("lists are written `[a, b]`, yes/no fields `true` or `false`; put text that YAML would read as something else in quotes".into()),
+            Yaml { .. } => Some("check quotes, indentation and `key: value` spacing at or just before this line; quote values that contain `: ` or start with `[`, `{`, `*`, `&`, `!` or `@`".into()),
             BadDate { .. } => Some("use YYYY-MM-DD or an RFC 3339 date-time like 2024-05-01T09:30:00+02:00".into()),
             BadUrl { .. } => Some("write the full address, starting with https://".into()),
             UnsafeUrl { .. } => Some("javascript:, vbscript: and data: URLs are never allowed in content".into()),

@@ -172,7 +172,9 @@ pub fn link(
     channel: &str,
 ) -> Result<PathBuf, NewError> {
     require_site(site)?;
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
+    // The rule the link schema applies, so a scaffold never fails `check`.
+    let http = url.starts_with("https://") || url.starts_with("http://");
+    if !http || url.len() <= "https://".len() || url.contains(char::is_whitespace) {
         return Err(NewError::BadUrl(url.to_string()));
     }
     require(site, "author", "authors", curator)?;

@@ -9,8 +9,9 @@ use crate::content::{markdown::BodyRef, Item, ItemKind, Origin};
 use crate::diagnostics::{Diagnostic, Location, Severity};
 use crate::site::permalink::output_path;
 use crate::site::Site;
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
-use text::find_all;
+use text::Haystack;
 
 /// Every rule code with its default severity, for docs and for validating
 /// `guidelines.severity`.
@@ -28,19 +29,21 @@ pub const RULES: &[(&str, Severity)] = &[
 /// Runs every configured rule. `statics` are the output paths of static files.
 pub fn run(site: &Site, statics: &FxHashSet<String>) -> Vec<Diagnostic> {
     let g = &site.config.guidelines;
-    let mut out = Vec::new();
     let targets = Targets::new(site, statics);
-    for it in &site.items {
-        rules(g, &targets, &it.origin, &it.body.refs, Some(it), &mut out);
-    }
+    // Files are independent; the caller sorts the findings.
+    let mut out: Vec<Diagnostic> = site
+        .items
+        .par_iter()
+        .flat_map_iter(|it| rules(g, &targets, &it.origin, &it.body.refs, Some(it)))
+        .collect();
     for p in &site.pages {
-        rules(g, &targets, &p.origin, &p.body.refs, None, &mut out);
+        out.extend(rules(g, &targets, &p.origin, &p.body.refs, None));
     }
     for a in &site.authors {
-        rules(g, &targets, &a.origin, &a.bio.refs, None, &mut out);
+        out.extend(rules(g, &targets, &a.origin, &a.bio.refs, None));
     }
     for c in &site.channels {
-        rules(g, &targets, &c.origin, &c.intro.refs, None, &mut out);
+        out.extend(rules(g, &targets, &c.origin, &c.intro.refs, None));
     }
     apply_severity(g, out)
 }
@@ -48,11 +51,13 @@ pub fn run(site: &Site, statics: &FxHashSet<String>) -> Vec<Diagnostic> {
 /// The rules for one item only (`serve` after an article changed in place).
 pub fn item(site: &Site, statics: &FxHashSet<String>, i: usize) -> Vec<Diagnostic> {
     let g = &site.config.guidelines;
-    let mut out = Vec::new();
-    if let Some(it) = site.items.get(i) {
-        let targets = Targets::new(site, statics);
-        rules(g, &targets, &it.origin, &it.body.refs, Some(it), &mut out);
-    }
+    let out = match site.items.get(i) {
+        Some(it) => {
+            let targets = Targets::new(site, statics);
+            rules(g, &targets, &it.origin, &it.body.refs, Some(it))
+        }
+        None => Vec::new(),
+    };
     apply_severity(g, out)
 }
 
@@ -63,16 +68,25 @@ fn rules(
     origin: &Origin,
     refs: &[BodyRef],
     item: Option<&Item>,
-    out: &mut Vec<Diagnostic>,
-) {
-    confidential_markers(g, origin, out);
-    banned_terms(g, origin, out);
-    if let Some(it) = item {
-        disclosure(g, it, out);
-        quote(g, it, out);
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let searches_text = !(g.confidential_markers.is_empty()
+        && g.banned_terms.is_empty()
+        && g.disclosure_required_for.is_empty());
+    if searches_text {
+        let text = Text::new(origin);
+        confidential_markers(g, &text, &mut out);
+        banned_terms(g, &text, &mut out);
+        if let Some(it) = item {
+            disclosure(g, it, &text, &mut out);
+        }
     }
-    alt_text(g, origin, refs, out);
-    internal_refs(targets, origin, refs, out);
+    if let Some(it) = item {
+        quote(g, it, &mut out);
+    }
+    alt_text(g, origin, refs, &mut out);
+    internal_refs(targets, origin, refs, &mut out);
+    out
 }
 
 fn finding(loc: Location, code: &str, message: String, hint: String) -> Diagnostic {
@@ -110,23 +124,44 @@ fn apply_severity(g: &Guidelines, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Positions of `needle` (case-insensitive, whole words) in front matter and body.
-fn occurrences(origin: &Origin, needle: &str) -> Vec<Location> {
-    let mut v: Vec<Location> = find_all(&origin.front_matter, needle)
-        .into_iter()
-        .map(|(l, c)| Location::at(&origin.rel, origin.fm_line + l - 1, c))
-        .collect();
-    v.extend(
-        find_all(&origin.body, needle)
-            .into_iter()
-            .map(|(l, c)| Location::at(&origin.rel, origin.body_line + l - 1, c)),
-    );
-    v
+/// A file's front matter and body, prepared once for all text rules.
+struct Text<'a> {
+    origin: &'a Origin,
+    front_matter: Haystack,
+    body: Haystack,
 }
 
-fn confidential_markers(g: &Guidelines, origin: &Origin, out: &mut Vec<Diagnostic>) {
+impl<'a> Text<'a> {
+    fn new(origin: &'a Origin) -> Self {
+        Text {
+            origin,
+            front_matter: Haystack::new(&origin.front_matter),
+            body: Haystack::new(&origin.body),
+        }
+    }
+
+    /// Positions of `needle` (case-insensitive, whole words) in front matter and body.
+    fn occurrences(&self, needle: &str) -> Vec<Location> {
+        let o = self.origin;
+        let mut v: Vec<Location> = self
+            .front_matter
+            .find(needle)
+            .into_iter()
+            .map(|(l, c)| Location::at(&o.rel, o.fm_line + l - 1, c))
+            .collect();
+        v.extend(
+            self.body
+                .find(needle)
+                .into_iter()
+                .map(|(l, c)| Location::at(&o.rel, o.body_line + l - 1, c)),
+        );
+        v
+    }
+}
+
+fn confidential_markers(g: &Guidelines, text: &Text, out: &mut Vec<Diagnostic>) {
     for m in &g.confidential_markers {
-        for loc in occurrences(origin, m) {
+        for loc in text.occurrences(m) {
             out.push(finding(
                 loc,
                 "confidential-marker",
@@ -137,9 +172,9 @@ fn confidential_markers(g: &Guidelines, origin: &Origin, out: &mut Vec<Diagnosti
     }
 }
 
-fn banned_terms(g: &Guidelines, origin: &Origin, out: &mut Vec<Diagnostic>) {
+fn banned_terms(g: &Guidelines, text: &Text, out: &mut Vec<Diagnostic>) {
     for b in &g.banned_terms {
-        for loc in occurrences(origin, &b.term) {
+        for loc in text.occurrences(&b.term) {
             let reason = b
                 .reason
                 .as_deref()
@@ -156,7 +191,7 @@ fn banned_terms(g: &Guidelines, origin: &Origin, out: &mut Vec<Diagnostic>) {
 
 /// Articles mentioning a listed company need a `disclosure`. Curated links
 /// have no disclosure field, so they are not checked (documented).
-fn disclosure(g: &Guidelines, it: &Item, out: &mut Vec<Diagnostic>) {
+fn disclosure(g: &Guidelines, it: &Item, text: &Text, out: &mut Vec<Diagnostic>) {
     if it.kind != ItemKind::Article
         || it
             .disclosure
@@ -166,7 +201,7 @@ fn disclosure(g: &Guidelines, it: &Item, out: &mut Vec<Diagnostic>) {
         return;
     }
     for name in &g.disclosure_required_for {
-        if let Some(loc) = occurrences(&it.origin, name).into_iter().next() {
+        if let Some(loc) = text.occurrences(name).into_iter().next() {
             out.push(finding(
                 loc,
                 "missing-disclosure",

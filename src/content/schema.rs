@@ -229,11 +229,13 @@ pub(super) fn build(
 ) -> Option<Parsed> {
     let stem = file_stem(&origin.rel);
     macro_rules! fm {
-        ($t:ty, $keys:expr) => {
+        ($t:ty, $keys:expr, $required:expr) => {
             match yaml::from_str::<$t>(&origin.front_matter, &origin.rel, origin.fm_line, $keys) {
                 Ok(fm) => fm,
                 Err((loc, p)) => {
+                    let more = other_key_problems(&origin, $keys, $required, &p);
                     diags.push(Diagnostic::new(loc, p));
+                    diags.extend(more);
                     return None;
                 }
             }
@@ -245,7 +247,7 @@ pub(super) fn build(
     };
     match kind {
         Kind::Author => {
-            let fm = fm!(AuthorFm, AUTHOR_KEYS);
+            let fm = fm!(AuthorFm, AUTHOR_KEYS, &["name"]);
             v.id(&stem);
             let avatar = fm.avatar.filter(|a| v.path_or_url("avatar", a));
             let links: Vec<(String, String)> = [
@@ -270,8 +272,8 @@ pub(super) fn build(
             Some(Parsed::Author(Author {
                 id: stem,
                 name: fm.name,
-                role: fm.role,
-                department: fm.department,
+                role: non_empty(fm.role),
+                department: non_empty(fm.department),
                 avatar,
                 links,
                 languages: fm.languages,
@@ -281,7 +283,7 @@ pub(super) fn build(
             }))
         }
         Kind::Channel => {
-            let fm = fm!(ChannelFm, CHANNEL_KEYS);
+            let fm = fm!(ChannelFm, CHANNEL_KEYS, &["title"]);
             v.id(&stem);
             let color = fm.color.filter(|c| v.color(c));
             let lang = fm.language.as_deref().unwrap_or(cx.site_lang);
@@ -289,7 +291,7 @@ pub(super) fn build(
             Some(Parsed::Channel(Channel {
                 id: stem,
                 title: fm.title,
-                description: fm.description,
+                description: non_empty(fm.description),
                 curators: fm.curators,
                 color,
                 order: fm.order,
@@ -299,7 +301,7 @@ pub(super) fn build(
             }))
         }
         Kind::Article => {
-            let fm = fm!(ArticleFm, ARTICLE_KEYS);
+            let fm = fm!(ArticleFm, ARTICLE_KEYS, &["title"]);
             let mut authors = fm.authors;
             let authors_key = if authors.is_empty() && fm.author.is_some() {
                 "author"
@@ -335,7 +337,7 @@ pub(super) fn build(
             Some(Parsed::Item(Box::new(item)))
         }
         Kind::Link => {
-            let fm = fm!(LinkFm, LINK_KEYS);
+            let fm = fm!(LinkFm, LINK_KEYS, &["url", "title", "source"]);
             let url_ok = v.http_url("url", "", &fm.url);
             let via = fm
                 .via
@@ -384,7 +386,7 @@ pub(super) fn build(
             Some(Parsed::Item(Box::new(item)))
         }
         Kind::Page => {
-            let fm = fm!(PageFm, PAGE_KEYS);
+            let fm = fm!(PageFm, PAGE_KEYS, &["title"]);
             let slug = v.slug(fm.slug.as_deref(), slug::split_date_prefix(&stem).1);
             let lang = fm.lang.as_deref().unwrap_or(cx.site_lang);
             let body = render_body(&origin, lang, cx, v.diags);
@@ -398,6 +400,128 @@ pub(super) fn build(
                 origin,
             }))
         }
+    }
+}
+
+/// serde stops at the first schema error of a file. When that error is an
+/// unknown or a missing top-level key, the other unknown and missing keys of
+/// the same mapping are found here too, so an author fixes them in one round
+/// instead of one per `check`. Runs only for files that already failed, so
+/// valid files pay nothing for it. `first` (already reported) is left out.
+fn other_key_problems(
+    origin: &Origin,
+    known: &'static [&'static str],
+    required: &[&'static str],
+    first: &Problem,
+) -> Vec<Diagnostic> {
+    let first_key = match first {
+        Problem::UnknownKey { key, .. } => key.as_str(),
+        Problem::MissingField { field } => field,
+        _ => return Vec::new(),
+    };
+    let Ok(TopKeys(keys)) =
+        yaml::from_str::<TopKeys>(&origin.front_matter, &origin.rel, origin.fm_line, known)
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut suggested = Vec::new();
+    for key in keys.iter().filter(|k| !known.contains(&k.as_str())) {
+        let suggestion = crate::diagnostics::closest(key, known.iter().copied());
+        suggested.extend(suggestion);
+        if key == first_key {
+            continue;
+        }
+        out.push(Diagnostic::new(
+            key_location(origin, key),
+            Problem::UnknownKey {
+                key: key.clone(),
+                suggestion: suggestion.map(str::to_string),
+                known: known.to_vec(),
+            },
+        ));
+    }
+    // `titel:` already says "did you mean `title`?"; a second finding for the
+    // missing `title` would only repeat it.
+    for &field in required
+        .iter()
+        .filter(|f| **f != first_key && !keys.iter().any(|k| k == *f) && !suggested.contains(f))
+    {
+        // Same place serde reports a missing field: the opening `---`.
+        out.push(Diagnostic::new(
+            Location::at(&origin.rel, origin.fm_line.saturating_sub(1).max(1), 1),
+            Problem::MissingField { field },
+        ));
+    }
+    out
+}
+
+/// The start of a top-level key's line (where serde reports unknown keys).
+fn key_location(origin: &Origin, key: &str) -> Location {
+    match yaml::locate_key(&origin.front_matter, key) {
+        Some((line, _)) => Location::at(&origin.rel, origin.fm_line + line - 1, 1),
+        None => Location::at(&origin.rel, origin.fm_line.saturating_sub(1).max(1), 1),
+    }
+}
+
+/// The top-level keys of a front-matter mapping, whatever their values.
+struct TopKeys(Vec<String>);
+
+impl<'de> Deserialize<'de> for TopKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = TopKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<TopKeys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = m.next_key::<KeyText>()? {
+                    m.next_value::<serde::de::IgnoredAny>()?;
+                    keys.push(k.0);
+                }
+                Ok(TopKeys(keys))
+            }
+        }
+        d.deserialize_map(Keys)
+    }
+}
+
+/// A mapping key as text (`2024:` or `yes:` are keys too, if unknown ones).
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a plain key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<KeyText, E> {
+                Ok(KeyText("null".into()))
+            }
+        }
+        d.deserialize_any(Text)
     }
 }
 
@@ -481,7 +605,7 @@ impl Validator<'_> {
                 .into_iter()
                 .filter(|t| !t.trim().is_empty())
                 .collect(),
-            summary: c.summary,
+            summary: non_empty(c.summary),
             lang: c.lang,
             draft: c.draft,
             featured: c.featured,
@@ -572,7 +696,7 @@ impl Validator<'_> {
             let loc = if sub.is_empty() {
                 self.origin.key(key)
             } else {
-                self.origin.key_item(key, sub)
+                value_after(self.origin, self.origin.key_item(key, sub), url)
             };
             let field = if sub.is_empty() {
                 key.to_string()
@@ -620,6 +744,29 @@ impl Validator<'_> {
     }
 }
 
+/// Moves `loc` (a nested key such as `linkedin:` under `discuss:`) to where
+/// `value` is written after it on the same line, which is what needs fixing.
+fn value_after(origin: &Origin, loc: Location, value: &str) -> Location {
+    let (Some(line), Some(col)) = (loc.line, loc.column) else {
+        return loc;
+    };
+    let text = line
+        .checked_sub(origin.fm_line)
+        .and_then(|i| origin.front_matter.lines().nth(i));
+    let Some(text) = text else { return loc };
+    let from = text
+        .char_indices()
+        .nth(col - 1)
+        .map_or(text.len(), |(b, _)| b);
+    match text[from..].find(value) {
+        Some(p) if !value.is_empty() => {
+            let col = text[..from + p].chars().count() + 1;
+            Location::at(&origin.rel, line, col)
+        }
+        _ => loc,
+    }
+}
+
 /// Percent-encodes the characters a URL may not contain literally (`<`, `"`,
 /// backslash …), so a front-matter URL is valid in HTML attributes and feeds.
 fn clean_url(url: &str) -> String {
@@ -633,6 +780,12 @@ fn clean_url(url: &str) -> String {
         }
     }
     out
+}
+
+/// An optional text left empty (`role: ""`, as the scaffolds write it) means
+/// "not set", so templates fall back instead of printing an empty element.
+fn non_empty(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty())
 }
 
 fn file_stem(rel: &str) -> String {
