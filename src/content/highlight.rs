@@ -183,11 +183,17 @@ fn contrast(a: Color, b: Color) -> f64 {
     (x.max(y) + 0.05) / (x.min(y) + 0.05)
 }
 
+/// Selectors with more descendant steps than this are left out. Themes such as
+/// `InspiredGitHub` alternate key and value colours of nested JSON with one
+/// rule per nesting level, 22 levels deep: 7 KB of the 17 KB stylesheet. Past
+/// this depth JSON keeps the colours of the deepest level kept.
+const MAX_SELECTOR_STEPS: usize = 8;
+
 /// syntect writes one declaration per line under a comment header, and many
 /// neighbouring rules with the same declarations. The stylesheet is loaded on
 /// every page with code, so it goes out without the header and whitespace, and
 /// neighbours with equal bodies share one rule (merging only neighbours keeps
-/// the cascade order).
+/// the cascade order). See [`MAX_SELECTOR_STEPS`] for the one thing dropped.
 fn compact(css: &str) -> String {
     let mut rules: Vec<(String, String)> = Vec::new();
     let mut rest = css;
@@ -205,7 +211,16 @@ fn compact(css: &str) -> String {
             .map(|(k, v)| format!("{}:{}", k.trim(), v.trim()))
             .collect::<Vec<_>>()
             .join(";");
-        let selector = selector.replace(", ", ",");
+        let selector = selector
+            .split(',')
+            .map(str::trim)
+            .filter(|s| s.split_whitespace().count() <= MAX_SELECTOR_STEPS)
+            .collect::<Vec<_>>()
+            .join(",");
+        rest = &rest[close + 1..];
+        if selector.is_empty() {
+            continue;
+        }
         match rules.last_mut() {
             Some((prev, prev_body)) if *prev_body == body => {
                 prev.push(',');
@@ -213,7 +228,6 @@ fn compact(css: &str) -> String {
             }
             _ => rules.push((selector, body)),
         }
-        rest = &rest[close + 1..];
     }
     rules.iter().map(|(s, b)| format!("{s}{{{b}}}\n")).collect()
 }
@@ -286,6 +300,17 @@ mod tests {
         assert_eq!(
             compact(css),
             ".a,.b,.c{color:#111111}\n.d{color:#222222;font-weight:bold}\n.e{color:#111111}\n"
+        );
+    }
+
+    #[test]
+    fn compact_leaves_out_only_very_deep_selectors() {
+        let deep = vec![".hl-meta"; MAX_SELECTOR_STEPS + 1].join(" ");
+        let kept = vec![".hl-meta"; MAX_SELECTOR_STEPS].join(" ");
+        let css = format!("{deep} {{\n color: #111111;\n}}\n{deep}, .a {{\n color: #222222;\n}}\n{kept} {{\n color: #333333;\n}}\n");
+        assert_eq!(
+            compact(&css),
+            format!(".a{{color:#222222}}\n{kept}{{color:#333333}}\n")
         );
     }
 
