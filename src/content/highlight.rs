@@ -305,8 +305,8 @@ mod tests {
 
     #[test]
     fn compact_leaves_out_only_very_deep_selectors() {
-        let deep = vec![".hl-meta"; MAX_SELECTOR_STEPS + 1].join(" ");
-        let kept = vec![".hl-meta"; MAX_SELECTOR_STEPS].join(" ");
+        let deep = [".hl-meta"; MAX_SELECTOR_STEPS + 1].join(" ");
+        let kept = [".hl-meta"; MAX_SELECTOR_STEPS].join(" ");
         let css = format!("{deep} {{\n color: #111111;\n}}\n{deep}, .a {{\n color: #222222;\n}}\n{kept} {{\n color: #333333;\n}}\n");
         assert_eq!(
             compact(&css),
