@@ -16,8 +16,10 @@ fn main() {
     // order the file system lists folders in.
     names.sort();
     let mut out = String::from(
-        "/// The built-in themes, sorted by name: (theme, [(path inside the theme, bytes)]).\n\
-         pub static BUILTIN_THEMES: &[(&str, &[(&str, &[u8])])] = &[\n",
+        "/// The files of one theme: (path inside the theme, bytes).\n\
+         pub type ThemeFiles = &'static [(&'static str, &'static [u8])];\n\
+         /// The built-in themes, sorted by name.\n\
+         pub static BUILTIN_THEMES: &[(&str, ThemeFiles)] = &[\n",
     );
     for name in &names {
         let dir = root.join(name);

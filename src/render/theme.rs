@@ -166,7 +166,7 @@ impl Theme {
 }
 
 /// The files of a built-in theme, if there is one of that name.
-pub fn builtin_theme(name: &str) -> Option<&'static [(&'static str, &'static [u8])]> {
+pub fn builtin_theme(name: &str) -> Option<ThemeFiles> {
     BUILTIN_THEMES
         .iter()
         .find(|(n, _)| *n == name)
