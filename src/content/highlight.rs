@@ -110,9 +110,10 @@ pub fn stylesheet(light: &str, dark: Option<&str>) -> Result<String, String> {
     // Each theme under its own media query: the themes style different scope
     // combinations, so a light rule the dark theme does not override (e.g.
     // `.hl-storage.hl-type`) would otherwise paint light colours on the dark
-    // background.
+    // background. Paper always gets the light theme, like the rest of the
+    // print style.
     Ok(format!(
-        "@media (prefers-color-scheme: light) {{\n{}}}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
+        "@media print, (prefers-color-scheme: light) {{\n{}}}\n@media screen and (prefers-color-scheme: dark) {{\n{}}}\n",
         css_for(light)?,
         css_for(dark)?
     ))
@@ -318,12 +319,12 @@ mod tests {
     fn light_and_dark_rules_are_each_behind_their_media_query() {
         let css = stylesheet("InspiredGitHub", Some("base16-ocean.dark")).unwrap();
         assert!(
-            css.starts_with("@media (prefers-color-scheme: light) {\n.hl-code{"),
+            css.starts_with("@media print, (prefers-color-scheme: light) {\n.hl-code{"),
             "{}",
             &css[..80]
         );
         assert_eq!(css.matches("@media").count(), 2);
-        assert!(css.contains("}\n@media (prefers-color-scheme: dark) {\n.hl-code{"));
+        assert!(css.contains("}\n@media screen and (prefers-color-scheme: dark) {\n.hl-code{"));
         let light_only = stylesheet("InspiredGitHub", None).unwrap();
         assert!(light_only.starts_with(".hl-code{") && !light_only.contains("@media"));
     }
