@@ -3,9 +3,10 @@
 #
 #   tests/e2e/run.sh [path/to/kurator]      default: target/debug/kurator
 #
-# Builds the example site and the hostile fixture into a temporary folder, then
+# Builds the example site (with the default and the newsroom theme) and the
+# hostile fixture into a temporary folder, then
 #   1. feeds.py    feeds, OPML, sitemap, search index, JSON-LD, page safety
-#   2. validator   HTML5 + CSS validation of both built sites (errors fail)
+#   2. validator   HTML5 + CSS validation of the three built sites (errors fail)
 #   3. browser.mjs search in headless Chromium against both sites, served locally
 #   4. a11y.mjs    axe-core, no horizontal scroll, no console errors, no foreign
 #                  requests, CSS and page-weight budgets: the example site with
@@ -47,9 +48,14 @@ check() { # check NAME COMMAND...
 hostile_article='</script><script>alert(1)</script> & "q" ]]> <b>bold</b>'
 hostile_link='</script><script>alert(2)</script> & "link" ]]> <b>bold link</b>'
 
-step "build example site and hostile fixture with $bin"
+step "build example site (default and newsroom theme) and hostile fixture with $bin"
 "$bin" build "$root/example-site" -o "$work/example"
 "$bin" build "$here/hostile-site" -o "$work/hostile"
+# The example site once more with the second built-in theme (steps 2 and 4).
+cp -r "$root/example-site" "$work/site-newsroom"
+sed -i 's/^theme: .*/theme: newsroom/' "$work/site-newsroom/site.yaml"
+grep -q '^theme: newsroom$' "$work/site-newsroom/site.yaml"
+"$bin" build "$work/site-newsroom" -o "$work/newsroom"
 
 if [[ "$skip" != *,feeds,* ]]; then
   step "feeds.py: example site"
@@ -73,7 +79,7 @@ validate() { # validate DIR: non-zero on any HTML or CSS error; warnings are pri
   esac
 }
 if [[ "$skip" != *,validate,* ]]; then
-  for site in example hostile; do
+  for site in example hostile newsroom; do
     step "HTML + CSS validation ($validator): $site"
     check "validate $site" validate "$work/$site"
   done
@@ -104,10 +110,6 @@ fi
 if [[ "$skip" != *,a11y,* ]]; then
   step "a11y.mjs: axe-core, layout, isolation and weight in headless Chromium"
   [[ -d "$here/node_modules/axe-core" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
-  # The example site once more with the second built-in theme.
-  cp -r "$root/example-site" "$work/site-newsroom"
-  sed -i 's/^theme: .*/theme: newsroom/' "$work/site-newsroom/site.yaml"
-  "$bin" build "$work/site-newsroom" -o "$work/newsroom"
   p3="$(free_port)"; serve "$work/example" "$p3"
   p4="$(free_port)"; serve "$work/newsroom" "$p4"
   check "a11y.mjs example" node "$here/a11y.mjs" --site "http://127.0.0.1:$p3" --dir "$work/example" --label example
