@@ -1,19 +1,40 @@
-//! Embeds `themes/default/` into the binary so a site needs no theme folder.
+//! Embeds every theme under `themes/` into the binary, so a site needs no theme
+//! folder: `theme: newsroom` in site.yaml works out of the box.
 use std::{env, fs, path::Path};
 
 fn main() {
-    let root = Path::new("themes/default");
-    println!("cargo:rerun-if-changed=themes/default");
-    let mut files = Vec::new();
-    collect(root, root, &mut files);
-    files.sort();
-    let mut out = String::from("/// Files of the built-in theme: (path inside the theme, bytes).\npub static DEFAULT_THEME: &[(&str, &[u8])] = &[\n");
-    for rel in &files {
-        let abs = fs::canonicalize(root.join(rel)).expect("theme file");
-        out.push_str(&format!(
-            "    ({rel:?}, include_bytes!({:?})),\n",
-            abs.display().to_string()
-        ));
+    let root = Path::new("themes");
+    println!("cargo:rerun-if-changed=themes");
+    let mut names: Vec<String> = fs::read_dir(root)
+        .expect("themes/ folder")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    // Sorted, so the generated file (and the binary) does not depend on the
+    // order the file system lists folders in.
+    names.sort();
+    let mut out = String::from(
+        "/// The files of one theme: (path inside the theme, bytes).\n\
+         pub type ThemeFiles = &'static [(&'static str, &'static [u8])];\n\
+         /// The built-in themes, sorted by name.\n\
+         pub static BUILTIN_THEMES: &[(&str, ThemeFiles)] = &[\n",
+    );
+    for name in &names {
+        let dir = root.join(name);
+        let mut files = Vec::new();
+        collect(&dir, &dir, &mut files);
+        files.sort();
+        out.push_str(&format!("    ({name:?}, &[\n"));
+        for rel in &files {
+            let abs = fs::canonicalize(dir.join(rel)).expect("theme file");
+            out.push_str(&format!(
+                "        ({rel:?}, include_bytes!({:?})),\n",
+                abs.display().to_string()
+            ));
+        }
+        out.push_str("    ]),\n");
     }
     out.push_str("];\n");
     fs::write(

@@ -3,7 +3,7 @@
 
 use crate::diagnostics::Problem;
 use std::time::{Duration, Instant};
-use syntect::highlighting::ThemeSet;
+use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -38,12 +38,14 @@ impl Highlighter {
     }
 
     /// Highlights `code` as `lang`. Returns the HTML of the whole `<pre>`
-    /// element and, when highlighting had to be skipped, why.
+    /// element and, when highlighting had to be skipped, why. The `<pre>` is
+    /// focusable (`tabindex="0"`) because a wide block scrolls sideways and
+    /// keyboard users must be able to scroll it too.
     pub fn highlight(&self, code: &str, lang: &str) -> (String, Option<Problem>) {
         let lang_class = crate::content::markdown::escape_attr(lang);
         let plain = || {
             format!(
-                "<pre><code class=\"language-{lang_class}\">{}</code></pre>\n",
+                "<pre tabindex=\"0\"><code class=\"language-{lang_class}\">{}</code></pre>\n",
                 escape(code)
             )
         };
@@ -79,7 +81,7 @@ impl Highlighter {
             }
         }
         let html = gen.finalize();
-        (format!("<pre class=\"hl-code\"><code class=\"language-{lang_class}\">{html}</code></pre>\n"), None)
+        (format!("<pre class=\"hl-code\" tabindex=\"0\"><code class=\"language-{lang_class}\">{html}</code></pre>\n"), None)
     }
 }
 
@@ -96,15 +98,139 @@ pub fn stylesheet(light: &str, dark: Option<&str>) -> Result<String, String> {
             )
         })
     };
-    let mut css = css_for_theme_with_class_style(get(light)?, STYLE).map_err(|e| e.to_string())?;
-    if let Some(dark) = dark {
-        let dark_css =
-            css_for_theme_with_class_style(get(dark)?, STYLE).map_err(|e| e.to_string())?;
-        css.push_str("@media (prefers-color-scheme: dark) {\n");
-        css.push_str(&dark_css);
-        css.push_str("}\n");
+    let css_for = |name: &str| -> Result<String, String> {
+        let theme = readable(get(name)?.clone());
+        css_for_theme_with_class_style(&theme, STYLE)
+            .map(|css| compact(&css))
+            .map_err(|e| e.to_string())
+    };
+    let Some(dark) = dark else {
+        return css_for(light);
+    };
+    // Each theme under its own media query: the themes style different scope
+    // combinations, so a light rule the dark theme does not override (e.g.
+    // `.hl-storage.hl-type`) would otherwise paint light colours on the dark
+    // background. Paper always gets the light theme, like the rest of the
+    // print style.
+    Ok(format!(
+        "@media print, (prefers-color-scheme: light) {{\n{}}}\n@media screen and (prefers-color-scheme: dark) {{\n{}}}\n",
+        css_for(light)?,
+        css_for(dark)?
+    ))
+}
+
+/// WCAG AA contrast for normal-size text, with a little room for rounding in
+/// the browser.
+const MIN_CONTRAST: f64 = 4.55;
+
+/// syntect's bundled themes were drawn for looks, not for reading: comments in
+/// `InspiredGitHub` have 2.9:1 against white, tag names in `base16-ocean.dark`
+/// 3.2:1 against its background. Every foreground that misses WCAG AA against
+/// the background it sits on is moved towards black (light backgrounds) or
+/// white (dark ones) just far enough, which keeps its hue and leaves colours
+/// that already pass untouched.
+fn readable(mut theme: Theme) -> Theme {
+    let Some(page_bg) = theme.settings.background else {
+        // Without a background of its own the code sits on the site's
+        // background, which this stylesheet cannot know.
+        return theme;
+    };
+    if let Some(fg) = &mut theme.settings.foreground {
+        *fg = with_contrast(*fg, page_bg);
     }
-    Ok(css)
+    for item in &mut theme.scopes {
+        let bg = item.style.background.unwrap_or(page_bg);
+        if let Some(fg) = &mut item.style.foreground {
+            *fg = with_contrast(*fg, bg);
+        }
+    }
+    theme
+}
+
+/// `fg` mixed towards black or white in small steps until it reaches
+/// [`MIN_CONTRAST`] against `bg` (pure black or white always do for one of them).
+fn with_contrast(fg: Color, bg: Color) -> Color {
+    let target = if luminance(bg) > 0.18 { 0.0 } else { 255.0 };
+    let mix = |c: u8, t: f64| (f64::from(c) + (target - f64::from(c)) * t).round() as u8;
+    (0..=20)
+        .map(|step| {
+            let t = f64::from(step) / 20.0;
+            Color {
+                r: mix(fg.r, t),
+                g: mix(fg.g, t),
+                b: mix(fg.b, t),
+                a: fg.a,
+            }
+        })
+        .find(|c| contrast(*c, bg) >= MIN_CONTRAST)
+        .unwrap_or(fg)
+}
+
+/// WCAG 2 relative luminance.
+fn luminance(c: Color) -> f64 {
+    let lin = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.r) + 0.7152 * lin(c.g) + 0.0722 * lin(c.b)
+}
+
+fn contrast(a: Color, b: Color) -> f64 {
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// Selectors with more descendant steps than this are left out. Themes such as
+/// `InspiredGitHub` alternate key and value colours of nested JSON with one
+/// rule per nesting level, 22 levels deep: 7 KB of the 17 KB stylesheet. Past
+/// this depth JSON keeps the colours of the deepest level kept.
+const MAX_SELECTOR_STEPS: usize = 8;
+
+/// syntect writes one declaration per line under a comment header, and many
+/// neighbouring rules with the same declarations. The stylesheet is loaded on
+/// every page with code, so it goes out without the header and whitespace, and
+/// neighbours with equal bodies share one rule (merging only neighbours keeps
+/// the cascade order). See [`MAX_SELECTOR_STEPS`] for the one thing dropped.
+fn compact(css: &str) -> String {
+    let mut rules: Vec<(String, String)> = Vec::new();
+    let mut rest = css;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|i| i + open) else {
+            break;
+        };
+        let mut selector = rest[..open].trim();
+        if let Some(end) = selector.rfind("*/") {
+            selector = selector[end + 2..].trim();
+        }
+        let body = rest[open + 1..close]
+            .split(';')
+            .filter_map(|d| d.split_once(':'))
+            .map(|(k, v)| format!("{}:{}", k.trim(), v.trim()))
+            .collect::<Vec<_>>()
+            .join(";");
+        let selector = selector
+            .split(',')
+            .map(str::trim)
+            .filter(|s| s.split_whitespace().count() <= MAX_SELECTOR_STEPS)
+            .collect::<Vec<_>>()
+            .join(",");
+        rest = &rest[close + 1..];
+        if selector.is_empty() {
+            continue;
+        }
+        match rules.last_mut() {
+            Some((prev, prev_body)) if *prev_body == body => {
+                prev.push(',');
+                prev.push_str(&selector);
+            }
+            _ => rules.push((selector, body)),
+        }
+    }
+    rules.iter().map(|(s, b)| format!("{s}{{{b}}}\n")).collect()
 }
 
 fn escape(s: &str) -> String {
@@ -126,10 +252,88 @@ mod tests {
     }
 
     #[test]
+    fn every_bundled_theme_reaches_aa_contrast() {
+        for (name, theme) in ThemeSet::load_defaults().themes {
+            let Some(bg) = theme.settings.background else {
+                continue;
+            };
+            let theme = readable(theme);
+            let fg = theme.settings.foreground.unwrap();
+            assert!(contrast(fg, bg) >= 4.5, "{name}: text {fg:?} on {bg:?}");
+            for item in &theme.scopes {
+                if let Some(fg) = item.style.foreground {
+                    let on = item.style.background.unwrap_or(bg);
+                    assert!(contrast(fg, on) >= 4.5, "{name}: {fg:?} on {on:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn readable_colours_are_kept_and_faint_ones_darkened() {
+        let white = Color {
+            r: 255,
+            g: 255,
+            b: 255,
+            a: 255,
+        };
+        let navy = Color {
+            r: 0x18,
+            g: 0x36,
+            b: 0x91,
+            a: 255,
+        };
+        assert_eq!(with_contrast(navy, white), navy);
+        let grey = Color {
+            r: 0x96,
+            g: 0x98,
+            b: 0x96,
+            a: 255,
+        };
+        let fixed = with_contrast(grey, white);
+        assert!(contrast(fixed, white) >= MIN_CONTRAST);
+        assert!(fixed.r < grey.r && fixed.r == fixed.b, "{fixed:?}");
+    }
+
+    #[test]
+    fn compact_drops_comments_and_merges_only_neighbours() {
+        let css = "/*\n * theme \"x\" generated by syntect\n */\n\n.a {\n color: #111111;\n}\n\n.b, .c {\n color: #111111;\n}\n.d {\n color: #222222;\nfont-weight: bold;\n}\n.e {\n color: #111111;\n}\n";
+        assert_eq!(
+            compact(css),
+            ".a,.b,.c{color:#111111}\n.d{color:#222222;font-weight:bold}\n.e{color:#111111}\n"
+        );
+    }
+
+    #[test]
+    fn compact_leaves_out_only_very_deep_selectors() {
+        let deep = [".hl-meta"; MAX_SELECTOR_STEPS + 1].join(" ");
+        let kept = [".hl-meta"; MAX_SELECTOR_STEPS].join(" ");
+        let css = format!("{deep} {{\n color: #111111;\n}}\n{deep}, .a {{\n color: #222222;\n}}\n{kept} {{\n color: #333333;\n}}\n");
+        assert_eq!(
+            compact(&css),
+            format!(".a{{color:#222222}}\n{kept}{{color:#333333}}\n")
+        );
+    }
+
+    #[test]
+    fn light_and_dark_rules_are_each_behind_their_media_query() {
+        let css = stylesheet("InspiredGitHub", Some("base16-ocean.dark")).unwrap();
+        assert!(
+            css.starts_with("@media print, (prefers-color-scheme: light) {\n.hl-code{"),
+            "{}",
+            &css[..80]
+        );
+        assert_eq!(css.matches("@media").count(), 2);
+        assert!(css.contains("}\n@media screen and (prefers-color-scheme: dark) {\n.hl-code{"));
+        let light_only = stylesheet("InspiredGitHub", None).unwrap();
+        assert!(light_only.starts_with(".hl-code{") && !light_only.contains("@media"));
+    }
+
+    #[test]
     fn huge_lines_fall_back_with_a_reason() {
         let h = Highlighter::new();
         let (html, p) = h.highlight(&"a".repeat(10_000), "rust");
-        assert!(html.starts_with("<pre><code"));
+        assert!(html.starts_with("<pre tabindex=\"0\"><code"));
         assert!(matches!(p, Some(Problem::HighlightFallback { .. })));
     }
 

@@ -301,6 +301,8 @@ pub fn sanitize(html: &str) -> String {
     b.add_generic_attributes(["class", "id"]);
     b.add_tags(["input"]);
     b.add_tag_attributes("input", ["type", "checked", "disabled"]);
+    // Code blocks scroll sideways; tabindex lets keyboard users scroll them.
+    b.add_tag_attributes("pre", ["tabindex"]);
     // ammonia adds rel="noopener noreferrer" to every <a>, also to anchors
     // whose href it removed, which is invalid HTML. Outbound links in the
     // theme carry their own rel.

@@ -1,4 +1,5 @@
-//! Theme loading: the built-in theme (embedded), an optional site theme under
+//! Theme loading: the built-in themes (every folder of `themes/` in this
+//! repository, embedded by `build.rs`), an optional site theme under
 //! `themes/<name>/`, and the site's `templates/` overrides, layered in that
 //! order. Also the UI strings (`i18n/<lang>.yaml`).
 
@@ -40,7 +41,10 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Layers built-in theme, site theme and site templates.
+    /// Layers, each overriding the one before file by file: the built-in
+    /// `default` theme, the built-in theme named `theme_name` (when it is not
+    /// `default`), the site's `themes/<theme_name>/` folder, and the site's own
+    /// `templates/` and `static/`.
     pub fn load(
         tree: &SourceTree,
         theme_name: &str,
@@ -50,22 +54,26 @@ impl Theme {
         let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
         let mut statics = BTreeMap::new();
         let mut i18n: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-        for (path, bytes) in DEFAULT_THEME {
-            let text = || String::from_utf8_lossy(bytes).into_owned();
-            if let Some(name) = path.strip_prefix("templates/") {
-                templates.insert(
-                    name.to_string(),
-                    (text(), format!("(built-in theme) templates/{name}")),
-                );
-            } else if let Some(p) = path.strip_prefix("static/") {
-                statics.insert(p.to_string(), StaticSource::Embedded(bytes));
-            } else if let Some(lang) = path
-                .strip_prefix("i18n/")
-                .and_then(|f| f.strip_suffix(".yaml"))
-            {
-                i18n.entry(lang.to_string())
-                    .or_default()
-                    .push((text(), format!("(built-in theme) {path}")));
+        let mut layers = vec!["default"];
+        if theme_name != "default" {
+            layers.push(theme_name);
+        }
+        for layer in layers {
+            for (path, bytes) in builtin_theme(layer).unwrap_or(&[]) {
+                let text = || String::from_utf8_lossy(bytes).into_owned();
+                let origin = format!("(built-in theme {layer}) {path}");
+                if let Some(name) = path.strip_prefix("templates/") {
+                    templates.insert(name.to_string(), (text(), origin));
+                } else if let Some(p) = path.strip_prefix("static/") {
+                    statics.insert(p.to_string(), StaticSource::Embedded(bytes));
+                } else if let Some(lang) = path
+                    .strip_prefix("i18n/")
+                    .and_then(|f| f.strip_suffix(".yaml"))
+                {
+                    i18n.entry(lang.to_string())
+                        .or_default()
+                        .push((text(), origin));
+                }
             }
         }
         let theme_prefix = format!("themes/{theme_name}/");
@@ -90,12 +98,14 @@ impl Theme {
                 }
             }
         }
-        if theme_name != "default" && tree.theme_files.is_empty() {
+        if builtin_theme(theme_name).is_none() && tree.theme_files.is_empty() {
+            let known: Vec<&str> = BUILTIN_THEMES.iter().map(|(n, _)| *n).collect();
             diags.push(Diagnostic::new(
                 Location::file("site.yaml"),
                 Problem::Io {
                     what: format!(
-                        "theme `{theme_name}` not found: expected a folder themes/{theme_name}/"
+                        "theme `{theme_name}` not found: it is not built in ({}) and the site has no folder themes/{theme_name}/",
+                        known.join(", ")
                     ),
                 },
             ));
@@ -153,6 +163,14 @@ impl Theme {
             .or_else(|| self.strings.values().next())
             .unwrap_or(&FALLBACK_STRINGS)
     }
+}
+
+/// The files of a built-in theme, if there is one of that name.
+pub fn builtin_theme(name: &str) -> Option<ThemeFiles> {
+    BUILTIN_THEMES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, files)| *files)
 }
 
 static FALLBACK_STRINGS: std::sync::LazyLock<UiStrings> = std::sync::LazyLock::new(|| UiStrings {

