@@ -132,6 +132,17 @@ pub enum Problem {
     StaticOverride {
         path: String,
     },
+    EmptyFile,
+    NulByte,
+    Utf16,
+    TabIndent,
+    DuplicateKey {
+        key: String,
+        first_line: usize,
+    },
+    YamlTooComplex {
+        message: String,
+    },
 }
 
 impl Problem {
@@ -174,6 +185,12 @@ impl Problem {
             HighlightFallback { .. } => "highlight-fallback",
             SymlinkSkipped => "symlink-skipped",
             StaticOverride { .. } => "static-overrides-generated",
+            EmptyFile => "empty-file",
+            NulByte => "nul-byte",
+            Utf16 => "not-utf8",
+            TabIndent => "yaml-tab",
+            DuplicateKey { .. } => "duplicate-key",
+            YamlTooComplex { .. } => "yaml-too-complex",
         }
     }
 
@@ -240,6 +257,19 @@ impl Problem {
             StaticOverride { path } => {
                 format!("static file replaces the page kurator generates at `{path}`")
             }
+            EmptyFile => "file is empty".into(),
+            NulByte => {
+                "file contains a NUL byte (is it binary, or UTF-16 without a byte-order mark?)"
+                    .into()
+            }
+            Utf16 => "file is UTF-16 encoded (it starts with a UTF-16 byte-order mark)".into(),
+            TabIndent => "tab used for indentation in front matter".into(),
+            DuplicateKey { key, first_line } => {
+                format!("duplicate key `{key}` (first set on line {first_line})")
+            }
+            YamlTooComplex { message } => {
+                format!("front matter is too deeply nested or expands too many aliases: {message}")
+            }
         }
     }
 
@@ -272,6 +302,12 @@ impl Problem {
             DuplicatePath { .. } => Some("give one of the items a different `slug` (case-only differences clash on many file systems)".into()),
             StaticOverride { .. } => Some("this is fine for files like robots.txt; otherwise rename the static file".into()),
             DuplicateSlug { .. } => Some("set `slug:` in one of them so references stay unambiguous".into()),
+            EmptyFile => Some("add front matter between two `---` lines, or delete the file".into()),
+            NulByte => Some("content files must be UTF-8 text; remove the file or save it as UTF-8".into()),
+            Utf16 => Some("save the file as UTF-8 (\"Save with encoding → UTF-8\" in most editors)".into()),
+            TabIndent => Some("YAML allows only spaces for indentation; replace the tab with spaces".into()),
+            DuplicateKey { .. } => Some("keep one of the two lines; YAML keys must be unique".into()),
+            YamlTooComplex { .. } => Some("write the values out instead of using YAML anchors and aliases (`&name`, `*name`), and nest less deeply".into()),
             _ => None,
         }
     }

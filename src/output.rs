@@ -6,6 +6,25 @@ use crate::render::{Body, Output};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The signal that asked the build to stop (0: none). Set from a signal
+/// handler (see `cli::build`), so it is a plain atomic: the render loop polls
+/// it between files, stops early, and the dropped [`Staging`] removes itself.
+static INTERRUPTED: AtomicUsize = AtomicUsize::new(0);
+
+/// The flag the signal handlers write to.
+pub fn interrupt_flag() -> &'static AtomicUsize {
+    &INTERRUPTED
+}
+
+/// The signal number that interrupted the build, if any.
+pub fn interrupted() -> Option<i32> {
+    match INTERRUPTED.load(Ordering::SeqCst) {
+        0 => None,
+        n => Some(n as i32),
+    }
+}
 
 /// Marker file proving kurator wrote a folder (so it may replace it).
 pub const MARKER: &str = ".kurator-output";
