@@ -1503,3 +1503,27 @@ fn terminal_escape_sequences_in_content_never_reach_the_terminal() {
         r.stderr
     );
 }
+
+#[test]
+fn script_url_shaped_text_in_a_code_span_stays_escaped_text() {
+    // First fuzz finding (an oracle bug, kept as a regression): the text
+    // `href="javascript:` inside a code span must stay text, never a tag.
+    use kurator::content::highlight::Highlighter;
+    use kurator::content::markdown::{render, RenderOptions};
+    let bytes = fs::read(case_file(
+        "regressions/fuzz-markdown-code-span-javascript-text.md",
+    ))
+    .unwrap();
+    let src = std::str::from_utf8(&bytes[1..]).unwrap();
+    let h = Highlighter::new();
+    let r = render(
+        src,
+        &RenderOptions {
+            lang: "en",
+            unsafe_html: false,
+            highlighter: &h,
+        },
+    );
+    assert!(r.html.starts_with("<p><code>"), "{}", r.html);
+    assert!(!r.html.contains("<a "), "{}", r.html);
+}
