@@ -39,6 +39,8 @@ pub struct Config {
     #[serde(default = "default_hub_items")]
     pub hub_items: usize,
     #[serde(default)]
+    pub limits: Limits,
+    #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
@@ -144,6 +146,24 @@ pub struct MarkdownOptions {
     pub unsafe_html: bool,
 }
 
+/// Per-file resource limits that keep one hostile or accidental file from
+/// hanging or exhausting a build.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Content files larger than this many bytes are refused with a
+    /// `file-too-large` error (default 8 MiB).
+    pub max_file_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: crate::content::front_matter::MAX_FILE_BYTES,
+        }
+    }
+}
+
 fn default_language() -> String {
     "en".into()
 }
@@ -175,6 +195,7 @@ const KNOWN_KEYS: &[&str] = &[
     "guidelines",
     "markdown",
     "hub_items",
+    "limits",
     "extra",
 ];
 
@@ -232,6 +253,14 @@ impl Config {
                 ));
             }
         }
+        if cfg.limits.max_file_bytes == 0 {
+            return Err((
+                at("limits"),
+                Problem::WrongType {
+                    message: "`limits.max_file_bytes` must be at least 1".into(),
+                },
+            ));
+        }
         if cfg.languages.is_empty() {
             cfg.languages.push(cfg.language.clone());
         }
@@ -256,6 +285,26 @@ mod tests {
         assert_eq!(c.permalinks.article, "/:year/:month/:slug/");
         assert_eq!(c.feeds.limit, 50);
         assert!(!c.feeds.all);
+        assert_eq!(c.limits.max_file_bytes, 8 * 1024 * 1024);
+    }
+
+    #[test]
+    fn file_size_limit_is_configurable() {
+        let c = Config::parse(
+            "title: T\nbase_url: https://x\nlimits:\n  max_file_bytes: 1000\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.limits.max_file_bytes, 1000);
+        let (loc, p) = Config::parse(
+            "title: T\nbase_url: https://x\nlimits:\n  max_file_byte: 1000\n",
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(loc.line, Some(4));
+        assert!(
+            matches!(p, Problem::UnknownKey { suggestion: Some(ref s), .. } if s == "max_file_bytes")
+        );
     }
 
     #[test]

@@ -132,6 +132,17 @@ pub enum Problem {
     StaticOverride {
         path: String,
     },
+    EmptyFile,
+    NulByte,
+    Utf16,
+    TabIndent,
+    DuplicateKey {
+        key: String,
+        first_line: usize,
+    },
+    YamlTooComplex {
+        message: String,
+    },
 }
 
 impl Problem {
@@ -174,6 +185,12 @@ impl Problem {
             HighlightFallback { .. } => "highlight-fallback",
             SymlinkSkipped => "symlink-skipped",
             StaticOverride { .. } => "static-overrides-generated",
+            EmptyFile => "empty-file",
+            NulByte => "nul-byte",
+            Utf16 => "not-utf8",
+            TabIndent => "yaml-tab",
+            DuplicateKey { .. } => "duplicate-key",
+            YamlTooComplex { .. } => "yaml-too-complex",
         }
     }
 
@@ -246,6 +263,19 @@ impl Problem {
             StaticOverride { path } => {
                 format!("static file replaces the page kurator generates at `{path}`")
             }
+            EmptyFile => "file is empty".into(),
+            NulByte => {
+                "file contains a NUL byte (is it binary, or UTF-16 without a byte-order mark?)"
+                    .into()
+            }
+            Utf16 => "file is UTF-16 encoded (it starts with a UTF-16 byte-order mark)".into(),
+            TabIndent => "tab used for indentation in front matter".into(),
+            DuplicateKey { key, first_line } => {
+                format!("duplicate key `{key}` (first set on line {first_line})")
+            }
+            YamlTooComplex { message } => {
+                format!("front matter is too deeply nested or expands too many aliases: {message}")
+            }
         }
     }
 
@@ -280,6 +310,13 @@ impl Problem {
             DuplicatePath { .. } => Some("give one of the items a different `slug` (case-only differences clash on many file systems)".into()),
             StaticOverride { .. } => Some("this is fine for files like robots.txt; otherwise rename the static file".into()),
             DuplicateSlug { .. } => Some("set `slug:` in one of them so references stay unambiguous".into()),
+            WrongType { message } if message.contains("expected a string") => Some("write a single text here (quote it if it contains `: ` or starts with `[`, `{`, `*` or `&`)".into()),
+            EmptyFile => Some("add front matter between two `---` lines, or delete the file".into()),
+            NulByte => Some("content files must be UTF-8 text; remove the file or save it as UTF-8".into()),
+            Utf16 => Some("save the file as UTF-8 (\"Save with encoding → UTF-8\" in most editors)".into()),
+            TabIndent => Some("YAML allows only spaces for indentation; replace the tab with spaces".into()),
+            DuplicateKey { .. } => Some("keep one of the two lines; YAML keys must be unique".into()),
+            YamlTooComplex { .. } => Some("write the values out instead of using YAML anchors and aliases (`&name`, `*name`), and nest less deeply".into()),
             _ => None,
         }
     }
@@ -449,7 +486,7 @@ fn human(
         Severity::Error => ("error", "1;31"),
         Severity::Warning => ("warning", "1;33"),
     };
-    let mut pos = d.file.clone();
+    let mut pos = printable(&d.file);
     if let Some(l) = d.line {
         pos.push_str(&format!(":{l}"));
         if let Some(c) = d.column {
@@ -461,7 +498,7 @@ fn human(
         "{}: {}: {}",
         paint("1", &pos),
         paint(sev_color, &format!("{sev}[{}]", d.code)),
-        d.message
+        printable(&d.message)
     )?;
     if let (Some(line), Some(text)) = (d.line, text) {
         if let Some(src) = text.lines().nth(line - 1) {
@@ -472,7 +509,7 @@ fn human(
                 w,
                 "{} | {}",
                 paint("1;34", &gutter),
-                src.trim_end_matches('\r')
+                printable(src.trim_end_matches('\r'))
             )?;
             let col = d.column.unwrap_or(1).max(1);
             // Tabs keep their width so the caret lines up.
@@ -491,9 +528,25 @@ fn human(
         }
     }
     if let Some(h) = &d.hint {
-        writeln!(w, "  {}: {h}", paint("1;36", "help"))?;
+        writeln!(w, "  {}: {}", paint("1;36", "help"), printable(h))?;
     }
     Ok(())
+}
+
+/// Content text shown on a terminal: control characters (ANSI escapes, NUL,
+/// CR, line breaks inside a message) become U+FFFD, one char for one, so a
+/// hostile file cannot rewrite the terminal or fake further findings and the
+/// caret still lines up. Tabs stay (the caret line reproduces them).
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// One GitHub Actions workflow command; `%`, CR, LF and (in properties) `:`

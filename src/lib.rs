@@ -94,6 +94,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
         site_lang: &config.language,
         unsafe_html: config.markdown.unsafe_html,
         highlighter: &highlighter,
+        max_file_bytes: config.limits.max_file_bytes,
     };
     let results: Vec<_> = tree
         .content
@@ -154,6 +155,8 @@ pub enum BuildError {
     Content(Vec<Diagnostic>),
     /// The output folder was refused or could not be written (exit 2 / 1).
     Output(output::OutputError),
+    /// A signal (SIGINT/SIGTERM) stopped the build; nothing was swapped in.
+    Interrupted(i32),
 }
 
 /// Options for `kurator build`.
@@ -182,6 +185,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             return Err(BuildError::Content(diags));
         }
     };
+    if let Some(sig) = output::interrupted() {
+        return Err(BuildError::Interrupted(sig));
+    }
     let t_render = Instant::now();
     let staging = output::Staging::create(&opts.output).map_err(BuildError::Output)?;
     let jobs = renderer.jobs();
@@ -189,6 +195,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         loaded.theme.statics.keys().map(String::as_str).collect();
     let found: Vec<Diagnostic> = jobs
         .par_iter()
+        // After a signal, the remaining jobs are skipped; staging is dropped below.
+        .filter(|_| output::interrupted().is_none())
         .filter_map(|job| match renderer.render(job) {
             // A file in static/ wins over a generated file with the same path
             // (e.g. a hand-written robots.txt), whatever the thread timing.
@@ -209,6 +217,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             Err(d) => Some(d),
         })
         .collect();
+    if let Some(sig) = output::interrupted() {
+        return Err(BuildError::Interrupted(sig));
+    }
     let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
         found.into_iter().partition(Diagnostic::is_error);
     diags.extend(warnings);

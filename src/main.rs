@@ -2,8 +2,21 @@
 //! outcome to an exit code (0 ok, 1 content errors, 2 usage, 3 internal).
 
 fn main() {
-    let code = std::panic::catch_unwind(kurator::cli::run).unwrap_or_else(|_| {
-        eprintln!("error: kurator hit an internal error (a bug, not a problem with your site).");
+    // One clear message instead of the default hook's "thread panicked at":
+    // a panic is kurator's bug, never the user's, and says where to report it.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "error: kurator hit an internal error (a bug, not a problem with your site): {info}"
+        );
+    }));
+    let code = std::panic::catch_unwind(|| {
+        // Lets the tests check this handler; compiled out of release builds.
+        if cfg!(debug_assertions) && std::env::var_os("KURATOR_DEBUG_PANIC").is_some() {
+            panic!("KURATOR_DEBUG_PANIC is set");
+        }
+        kurator::cli::run()
+    })
+    .unwrap_or_else(|_| {
         eprintln!("Please report it with the command you ran and, if you can, the file that triggered it.");
         3
     });

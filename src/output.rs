@@ -6,6 +6,25 @@ use crate::render::{Body, Output};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The signal that asked the build to stop (0: none). Set from a signal
+/// handler (see `cli::build`), so it is a plain atomic: the render loop polls
+/// it between files, stops early, and the dropped [`Staging`] removes itself.
+static INTERRUPTED: AtomicUsize = AtomicUsize::new(0);
+
+/// The flag the signal handlers write to.
+pub fn interrupt_flag() -> &'static AtomicUsize {
+    &INTERRUPTED
+}
+
+/// The signal number that interrupted the build, if any.
+pub fn interrupted() -> Option<i32> {
+    match INTERRUPTED.load(Ordering::SeqCst) {
+        0 => None,
+        n => Some(n as i32),
+    }
+}
 
 /// Marker file proving kurator wrote a folder (so it may replace it).
 pub const MARKER: &str = ".kurator-output";
@@ -111,6 +130,7 @@ impl Staging {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "public".into());
         fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
+        remove_stale(&parent, &name);
         let dir = parent.join(format!(".{name}.kurator-staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
@@ -180,6 +200,43 @@ impl Staging {
             let _ = fs::remove_dir_all(&old);
         }
         Ok(())
+    }
+}
+
+/// Removes staging and old-output folders that earlier builds of the same
+/// output left behind because they were killed (SIGKILL, power loss) or the
+/// file system turned read-only under them. Only folders whose process is
+/// gone are touched, so a concurrent build keeps its own; where that cannot
+/// be known (no `/proc`), nothing is removed.
+fn remove_stale(parent: &Path, name: &str) {
+    let proc_dir = Path::new("/proc");
+    if !proc_dir.join("self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        format!(".{name}.kurator-staging-"),
+        format!(".{name}.kurator-old-"),
+    ];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let Some(pid) = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()))
+        else {
+            continue;
+        };
+        let alive = pid.parse::<u32>().map_or(true, |pid| {
+            pid == std::process::id() || proc_dir.join(pid.to_string()).exists()
+        });
+        // A real folder only: a symlink with this name is not ours to follow.
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !alive && is_dir {
+            let _ = fs::remove_dir_all(entry.path());
+        }
     }
 }
 

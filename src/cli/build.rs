@@ -43,6 +43,7 @@ pub fn run(a: BuildArgs) -> i32 {
         output: a.output.clone(),
         force: a.force,
     };
+    install_signal_handlers();
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(a.jobs.unwrap_or(0))
         .build()
@@ -90,5 +91,36 @@ pub fn run(a: BuildArgs) -> i32 {
             eprintln!("error: {e}");
             2
         }
+        Err(BuildError::Interrupted(sig)) => {
+            eprintln!(
+                "error: build interrupted by signal {sig}; the output folder was left unchanged"
+            );
+            // The shell convention for "terminated by signal N".
+            128 + sig
+        }
     }
 }
+
+/// SIGINT, SIGTERM and SIGHUP set a flag that the render loop polls, so an
+/// interrupted build stops between files and removes its staging folder.
+/// A second signal exits at once (for a build stuck somewhere), which may
+/// leave a staging folder behind but never touches the previous output.
+#[cfg(unix)]
+fn install_signal_handlers() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    use std::sync::atomic::AtomicBool;
+    static ARMED: AtomicBool = AtomicBool::new(false);
+    let flag = crate::output::interrupt_flag();
+    for sig in [SIGINT, SIGTERM, SIGHUP] {
+        // Order matters: the shutdown must see the flag of the *previous* signal.
+        let ok = signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, &ARMED)
+            .and_then(|_| signal_hook::flag::register(sig, &ARMED))
+            .and_then(|_| signal_hook::flag::register_usize(sig, flag, sig as usize));
+        if let Err(e) = ok {
+            eprintln!("warning: cannot install a handler for signal {sig}: {e}");
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn install_signal_handlers() {}

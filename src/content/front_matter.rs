@@ -23,39 +23,39 @@ pub struct Split {
 /// Decodes raw bytes as UTF-8 text, reporting where it stops being valid.
 pub fn decode(bytes: Vec<u8>, file: &str) -> Result<String, (Location, Problem)> {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-        return Err((
-            Location::at(file, 1, 1),
-            Problem::NotUtf8 { valid_up_to: 0 },
-        ));
+        return Err((Location::at(file, 1, 1), Problem::Utf16));
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
-        let prefix = &e.as_bytes()[..valid];
-        let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
+        // The prefix is valid UTF-8 by definition, so this cannot fail.
+        let prefix = std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or_default();
         (
-            Location::at(file, line, 1),
+            position(file, prefix),
             Problem::NotUtf8 { valid_up_to: valid },
         )
     })
 }
 
+/// The location just after `before` (the text of a file up to a point).
+fn position(file: &str, before: &str) -> Location {
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    Location::at(file, line, col)
+}
+
 /// Splits `text` into front matter and body.
 pub fn split(text: &str, file: &str) -> Result<Split, (Location, Problem)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err((Location::at(file, 1, 1), Problem::EmptyFile));
+    }
     let text = if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
         text.to_string()
     };
-    if text.contains('\0') {
-        let before = &text[..text.find('\0').unwrap_or(0)];
-        let line = before.matches('\n').count() + 1;
-        return Err((
-            Location::at(file, line, 1),
-            Problem::Io {
-                what: "file contains NUL bytes (is it binary?)".into(),
-            },
-        ));
+    if let Some(nul) = text.find('\0') {
+        return Err((position(file, &text[..nul]), Problem::NulByte));
     }
     let mut lines = text.split_inclusive('\n');
     match lines.next() {
@@ -105,7 +105,11 @@ mod tests {
             split("Hello", "a.md").unwrap_err().1,
             Problem::NoFrontMatter
         );
-        assert_eq!(split("", "a.md").unwrap_err().1, Problem::NoFrontMatter);
+        assert_eq!(split("", "a.md").unwrap_err().1, Problem::EmptyFile);
+        assert_eq!(
+            split("\u{feff} \n\n", "a.md").unwrap_err().1,
+            Problem::EmptyFile
+        );
         assert_eq!(
             split("---\ntitle: a\n", "a.md").unwrap_err().1,
             Problem::UnclosedFrontMatter
@@ -114,8 +118,18 @@ mod tests {
 
     #[test]
     fn invalid_utf8_and_utf16_are_reported() {
-        let e = decode(b"---\nt\xff".to_vec(), "a.md").unwrap_err();
-        assert_eq!(e.0.line, Some(2));
-        assert!(decode(vec![0xff, 0xfe, b'a', 0], "a.md").is_err());
+        let e = decode(b"---\nt\xc3\xa4\xff".to_vec(), "a.md").unwrap_err();
+        assert_eq!((e.0.line, e.0.column), (Some(2), Some(3)));
+        assert_eq!(
+            decode(vec![0xff, 0xfe, b'a', 0], "a.md").unwrap_err().1,
+            Problem::Utf16
+        );
+    }
+
+    #[test]
+    fn nul_byte_is_located() {
+        let (loc, p) = split("---\nt: a\n---\nab\0", "a.md").unwrap_err();
+        assert_eq!(p, Problem::NulByte);
+        assert_eq!((loc.line, loc.column), (Some(4), Some(3)));
     }
 }

@@ -163,6 +163,8 @@ pub struct ParseContext<'a> {
     pub site_lang: &'a str,
     pub unsafe_html: bool,
     pub highlighter: &'a Highlighter,
+    /// Files larger than this are refused (`limits.max_file_bytes`).
+    pub max_file_bytes: u64,
 }
 
 /// Reads and parses one file. Returns the content (if usable) and every
@@ -172,17 +174,33 @@ pub fn parse_file(
     file: &SourceFile,
     cx: &ParseContext,
 ) -> (Option<Parsed>, Vec<Diagnostic>) {
+    match read(file, cx.max_file_bytes) {
+        Ok(bytes) => parse_bytes(kind, &file.rel, bytes, cx),
+        Err((loc, p)) => (None, vec![Diagnostic::new(loc, p)]),
+    }
+}
+
+/// Parses the raw bytes of one file named `rel` (relative to the site root).
+/// This is the whole single-file pipeline (decode, split, YAML, schema,
+/// markdown, highlighting) without the disk, so fuzzers and property tests
+/// can drive it directly. It never panics on any input.
+pub fn parse_bytes(
+    kind: Kind,
+    rel: &str,
+    bytes: Vec<u8>,
+    cx: &ParseContext,
+) -> (Option<Parsed>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let text = match read(file) {
+    let text = match front_matter::decode(bytes, rel) {
         Ok(t) => t,
         Err((loc, p)) => return (None, vec![Diagnostic::new(loc, p)]),
     };
-    let split = match front_matter::split(&text, &file.rel) {
+    let split = match front_matter::split(&text, rel) {
         Ok(s) => s,
         Err((loc, p)) => return (None, vec![Diagnostic::new(loc, p)]),
     };
     let origin = Origin {
-        rel: file.rel.clone(),
+        rel: rel.to_string(),
         front_matter: split.front_matter,
         fm_line: split.fm_line,
         body: split.body,
@@ -192,7 +210,7 @@ pub fn parse_file(
     (parsed, diags)
 }
 
-fn read(file: &SourceFile) -> Result<String, (Location, Problem)> {
+fn read(file: &SourceFile, limit: u64) -> Result<Vec<u8>, (Location, Problem)> {
     let io = |e: std::io::Error| {
         (
             Location::file(&file.rel),
@@ -202,17 +220,13 @@ fn read(file: &SourceFile) -> Result<String, (Location, Problem)> {
         )
     };
     let len = std::fs::metadata(&file.path).map_err(io)?.len();
-    if len > front_matter::MAX_FILE_BYTES {
+    if len > limit {
         return Err((
             Location::file(&file.rel),
-            Problem::FileTooLarge {
-                bytes: len,
-                limit: front_matter::MAX_FILE_BYTES,
-            },
+            Problem::FileTooLarge { bytes: len, limit },
         ));
     }
-    let bytes = std::fs::read(&file.path).map_err(io)?;
-    front_matter::decode(bytes, &file.rel)
+    std::fs::read(&file.path).map_err(io)
 }
 
 /// Renders a body and turns its problems into located diagnostics.

@@ -30,15 +30,65 @@ pub fn from_str<T: DeserializeOwned>(
     // An empty document deserialises as unit; treat it as an empty mapping so
     // missing-field errors come out instead of a type error.
     let text = if yaml.trim().is_empty() { "{}" } else { yaml };
-    if let Some(dup) = duplicate_top_level_key(text) {
+    if let Some((key, first, again)) = duplicate_top_level_key(text) {
         return Err((
-            Location::at(file, first_line + dup.1, 1),
-            Problem::Yaml {
-                message: format!("duplicate key `{}`", dup.0),
+            Location::at(file, first_line + again, 1),
+            Problem::DuplicateKey {
+                key,
+                first_line: first_line + first,
             },
         ));
     }
-    serde_yaml::from_str::<T>(text).map_err(|e| convert_error(&e, file, first_line, known))
+    serde_yaml::from_str::<T>(text).map_err(|e| {
+        let (loc, problem) = convert_error(&e, file, first_line, known);
+        refine_error(text, file, first_line, loc, problem)
+    })
+}
+
+/// Replaces serde_yaml's generic messages for the mistakes people really
+/// make (tabs, alias bombs, deep nesting) with a finding that says what to do.
+fn refine_error(
+    text: &str,
+    file: &str,
+    first_line: usize,
+    loc: Location,
+    problem: Problem,
+) -> (Location, Problem) {
+    let Problem::Yaml { message } = &problem else {
+        return (loc, problem);
+    };
+    // A tab in the indentation of the failing line or any line before it is
+    // the cause in practice; valid YAML with tabs never reaches this point.
+    let err_line = loc
+        .line
+        .map_or(usize::MAX, |l| l.saturating_sub(first_line));
+    let tab = text
+        .lines()
+        .enumerate()
+        .take(err_line.saturating_add(1))
+        .find_map(|(i, l)| {
+            let indent = &l[..l.len() - l.trim_start().len()];
+            indent
+                .find('\t')
+                .map(|b| (i, indent[..b].chars().count() + 1))
+        });
+    if let Some((i, col)) = tab {
+        return (Location::at(file, first_line + i, col), Problem::TabIndent);
+    }
+    if message.contains("repetition limit") || message.contains("recursion limit") {
+        // Point at the first alias (or the first line) rather than 1:1.
+        let at = text
+            .lines()
+            .position(|l| [" *", "[*", ",*", "{*"].iter().any(|a| l.contains(a)))
+            .unwrap_or(0);
+        return (
+            Location::at(file, first_line + at, 1),
+            Problem::YamlTooComplex {
+                message: message.clone(),
+            },
+        );
+    }
+    (loc, problem)
 }
 
 fn convert_error(
@@ -116,17 +166,21 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
 }
 
 /// Finds a top-level key written twice (serde_yaml reports those at 1:1, so we
-/// locate them ourselves). Returns the key and its 0-based line.
-fn duplicate_top_level_key(yaml: &str) -> Option<(String, usize)> {
-    let mut seen = rustc_hash::FxHashSet::default();
+/// locate them ourselves). Returns the key and the 0-based lines of its first
+/// and second occurrence.
+fn duplicate_top_level_key(yaml: &str) -> Option<(String, usize, usize)> {
+    let mut seen = rustc_hash::FxHashMap::default();
     for (i, line) in yaml.lines().enumerate() {
         if line.starts_with([' ', '\t', '#', '-']) {
             continue;
         }
         if let Some((key, _)) = line.split_once(':') {
             let key = key.trim().trim_matches(['"', '\'']);
-            if !key.is_empty() && !key.contains(' ') && !seen.insert(key.to_string()) {
-                return Some((key.to_string(), i));
+            if key.is_empty() || key.contains(' ') {
+                continue;
+            }
+            if let Some(first) = seen.insert(key.to_string(), i) {
+                return Some((key.to_string(), first, i));
             }
         }
     }
@@ -203,18 +257,57 @@ pub fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Er
 }
 
 /// A list of texts, also accepting a single value (`tags: Cloud`).
+///
+/// Written as a visitor rather than an untagged enum: serde's untagged enums
+/// buffer the value and lose the position, so a wrong element type would be
+/// reported at the top of the front matter instead of at the element.
 pub fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(Scalar),
-        Many(Vec<Scalar>),
+    struct V;
+    impl<'de> serde::de::Visitor<'de> for V {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a text or a list of texts")
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(V)
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+            Ok(vec![v])
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            // No size_hint preallocation: the hint comes from the input.
+            let mut v = Vec::new();
+            while let Some(Scalar(s)) = seq.next_element()? {
+                v.push(s);
+            }
+            Ok(v)
+        }
     }
-    Ok(match Option::<OneOrMany>::deserialize(d)? {
-        None => Vec::new(),
-        Some(OneOrMany::One(s)) => vec![s.0],
-        Some(OneOrMany::Many(v)) => v.into_iter().map(|s| s.0).collect(),
-    })
+    d.deserialize_any(V)
 }
 
 struct Scalar(String);
@@ -290,7 +383,49 @@ mod tests {
     fn duplicate_key_is_reported_with_line() {
         let (loc, p) = from_str::<T>("title: a\ntags: []\ntitle: b\n", "a.md", 2, &[]).unwrap_err();
         assert_eq!(loc.line, Some(4));
-        assert!(matches!(p, Problem::Yaml { .. }));
+        assert_eq!(
+            p,
+            Problem::DuplicateKey {
+                key: "title".into(),
+                first_line: 2
+            }
+        );
+    }
+
+    #[test]
+    fn tab_indentation_is_located_with_a_hint() {
+        let (loc, p) = from_str::<T>("title: a\ntags:\n\t- x\n", "a.md", 2, &[]).unwrap_err();
+        assert_eq!(p, Problem::TabIndent);
+        assert_eq!((loc.line, loc.column), (Some(4), Some(1)));
+    }
+
+    #[test]
+    fn wrong_list_element_is_located_at_the_element() {
+        let (loc, p) =
+            from_str::<T>("title: a\ntags:\n  - x\n  - [y]\n", "a.md", 2, &[]).unwrap_err();
+        assert!(matches!(p, Problem::WrongType { .. }), "{p:?}");
+        assert_eq!(loc.line, Some(5));
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_quickly() {
+        let mut y =
+            String::from("title: a\ntags: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+            y.push_str(&format!("x{i}: &a{i} [{refs}]\n"));
+        }
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Any {
+            #[serde(flatten)]
+            rest: std::collections::BTreeMap<String, serde_json::Value>,
+        }
+        let started = std::time::Instant::now();
+        let (loc, p) = from_str::<Any>(&y, "a.md", 2, &[]).unwrap_err();
+        assert!(matches!(p, Problem::YamlTooComplex { .. }), "{p:?}");
+        assert_eq!(loc.line, Some(4));
+        assert!(started.elapsed().as_secs() < 5);
     }
 
     #[test]

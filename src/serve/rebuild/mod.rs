@@ -280,6 +280,7 @@ impl Builder {
             site_lang: &config.language,
             unsafe_html: config.markdown.unsafe_html,
             highlighter: &self.highlighter,
+            max_file_bytes: config.limits.max_file_bytes,
         };
         let missing: Vec<&(Kind, SourceFile)> = content
             .iter()
