@@ -108,6 +108,7 @@ fn reparse(b: &Builder, last: &Last, rel: &str, i: usize) -> Option<(Item, Cache
         site_lang: &config.language,
         unsafe_html: config.markdown.unsafe_html,
         highlighter: &b.highlighter,
+        max_file_bytes: config.limits.max_file_bytes,
     };
     let file = SourceFile {
         rel: rel.to_string(),
