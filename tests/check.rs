@@ -822,9 +822,9 @@ fn bad_indentation_in_front_matter_is_a_yaml_finding() {
 }
 
 #[test]
-fn empty_file_is_reported_as_missing_front_matter() {
+fn empty_file_is_reported_as_empty() {
     let found = check_malformed(b"");
-    assert_finding(&found, "no-front-matter", Some(1));
+    assert_finding(&found, "empty-file", Some(1));
 }
 
 #[test]

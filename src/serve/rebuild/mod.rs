@@ -501,7 +501,9 @@ mod tests {
         let article = dir.path().join("articles/2024-05-01-hello.md");
         let text = std::fs::read_to_string(&article)
             .unwrap()
-            .replace("first version", "edited version");
+            .replace("first version", "edited version")
+            // A new tag changes the item's shape: the full two-pass path.
+            .replace("channels: [news]", "channels: [news]\ntags: [neu]");
         std::fs::write(&article, text).unwrap();
         b.invalidate(&["articles/2024-05-01-hello.md".to_string()]);
         let open: FxHashSet<String> =
@@ -532,7 +534,12 @@ mod tests {
         assert!(second
             .changed
             .contains(&"2024/05/hello/index.html".to_string()));
-        assert_eq!(second.snapshot.files.len(), first.snapshot.files.len());
+        assert!(first
+            .snapshot
+            .files
+            .keys()
+            .all(|k| second.snapshot.files.contains_key(k)));
+        assert!(second.snapshot.files.contains_key("tags/neu/index.html"));
         let unchanged = &second.snapshot.files["about/index.html"];
         assert!(
             Arc::ptr_eq(unchanged, &first.snapshot.files["about/index.html"]),
