@@ -165,6 +165,16 @@ pub struct BuildOptions {
     pub load: LoadOptions,
     pub output: PathBuf,
     pub force: bool,
+    /// Counters a progress display may read while the build runs.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// How far a build got: files to render and files done (0 of 0 while the
+/// site is still being read).
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total: std::sync::atomic::AtomicUsize,
+    pub done: std::sync::atomic::AtomicUsize,
 }
 
 /// Builds the site into `opts.output`, all or nothing.
@@ -193,10 +203,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let jobs = renderer.jobs();
     let statics: rustc_hash::FxHashSet<&str> =
         loaded.theme.statics.keys().map(String::as_str).collect();
+    let tick = || {
+        if let Some(p) = &opts.progress {
+            p.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    if let Some(p) = &opts.progress {
+        p.total.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
+    }
     let found: Vec<Diagnostic> = jobs
         .par_iter()
         // After a signal, the remaining jobs are skipped; staging is dropped below.
         .filter(|_| output::interrupted().is_none())
+        .inspect(|_| tick())
         .filter_map(|job| match renderer.render(job) {
             // A file in static/ wins over a generated file with the same path
             // (e.g. a hand-written robots.txt), whatever the thread timing.

@@ -2,7 +2,11 @@
 
 use super::{print_human, SiteArgs};
 use crate::{build, BuildError, BuildOptions, LoadOptions};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Arguments of `kurator build`.
 #[derive(clap::Args, Debug)]
@@ -32,7 +36,7 @@ pub struct BuildArgs {
 pub fn run(a: BuildArgs) -> i32 {
     let site_dir = crate::site_dir(a.site.site.as_deref());
     // A relative -o is relative to the current folder, like every other tool.
-    let opts = BuildOptions {
+    let mut opts = BuildOptions {
         load: LoadOptions {
             site_dir,
             drafts: a.site.drafts,
@@ -42,7 +46,9 @@ pub fn run(a: BuildArgs) -> i32 {
         },
         output: a.output.clone(),
         force: a.force,
+        progress: None,
     };
+    let progress = Progress::start(&mut opts);
     install_signal_handlers();
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(a.jobs.unwrap_or(0))
@@ -54,7 +60,9 @@ pub fn run(a: BuildArgs) -> i32 {
             return 2;
         }
     };
-    match pool.install(|| build(&opts)) {
+    let result = pool.install(|| build(&opts));
+    progress.finish();
+    match result {
         Ok(report) => {
             print_human(&report.diagnostics, &opts.load.site_dir);
             let secs = report.elapsed.as_secs_f64();
@@ -124,3 +132,56 @@ fn install_signal_handlers() {
 
 #[cfg(not(unix))]
 fn install_signal_handlers() {}
+
+/// The progress line of a long build: only on a terminal, never in CI, and
+/// only after the first second (short builds print nothing but the summary).
+struct Progress {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(opts: &mut BuildOptions) -> Progress {
+        let stop = Arc::new(AtomicBool::new(false));
+        let wanted = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        if !wanted {
+            return Progress { stop, thread: None };
+        }
+        let counters = Arc::new(crate::Progress::default());
+        opts.progress = Some(counters.clone());
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let mut shown = false;
+            while !flag.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                if started.elapsed() < Duration::from_secs(1) {
+                    continue;
+                }
+                let total = counters.total.load(Ordering::Relaxed);
+                let done = counters.done.load(Ordering::Relaxed);
+                let line = match (done * 100).checked_div(total) {
+                    None => "reading and checking the site …".to_string(),
+                    Some(pct) => format!("rendering {done} / {total} files ({pct}%)"),
+                };
+                let _ = write!(std::io::stderr(), "\r\x1b[2K{line}");
+                shown = true;
+            }
+            if shown {
+                let _ = write!(std::io::stderr(), "\r\x1b[2K");
+            }
+        });
+        Progress {
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops the display and clears its line before the summary is printed.
+    fn finish(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread {
+            let _ = t.join();
+        }
+    }
+}
