@@ -209,7 +209,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     };
     if let Some(p) = &opts.progress {
-        p.total.store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
+        p.total
+            .store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
     }
     let found: Vec<Diagnostic> = jobs
         .par_iter()
