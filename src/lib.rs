@@ -101,6 +101,12 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
         .par_iter()
         .map(|(kind, file)| parse_file(*kind, file, &cx))
         .collect();
+    let broken = site::Broken::from_files(
+        tree.content
+            .iter()
+            .zip(&results)
+            .map(|((k, f), (p, _))| (*k, f.rel.as_str(), p.is_some())),
+    );
     let mut parsed = Vec::with_capacity(results.len());
     for (p, d) in results {
         diags.extend(d);
@@ -120,7 +126,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
     };
     let theme_name = config.theme.clone();
     let languages = config.languages.clone();
-    let site = Site::resolve(config, parsed, &sel, &mut diags);
+    let site = Site::resolve(config, parsed, &sel, &broken, &mut diags);
     let theme = render::theme::Theme::load(&tree, &theme_name, &languages, &mut diags);
     let statics: rustc_hash::FxHashSet<String> = theme.statics.keys().cloned().collect();
     diags.extend(check::run(&site, &statics));
@@ -244,7 +250,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         found.into_iter().partition(Diagnostic::is_error);
     diags.extend(warnings);
     if !errors.is_empty() {
-        let mut all = errors;
+        let mut all = cap_write_errors(errors);
         all.extend(diags.into_iter().filter(|d| !d.is_error()));
         diagnostics::sort(&mut all);
         return Err(BuildError::Content(all));
@@ -266,6 +272,32 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         timings,
         diagnostics: diags,
     })
+}
+
+/// Keeps the first few "cannot write" errors: a full disk or a read-only
+/// folder fails every remaining file for the same reason, and thousands of
+/// identical lines would hide it.
+fn cap_write_errors(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    const SHOWN: usize = 10;
+    diagnostics::sort(&mut errors);
+    let mut io = 0;
+    let before = errors.len();
+    errors.retain(|d| {
+        io += usize::from(d.code == "io");
+        d.code != "io" || io <= SHOWN
+    });
+    let hidden = before - errors.len();
+    if hidden > 0 {
+        errors.push(Diagnostic::new(
+            Location::file("(output)"),
+            Problem::Io {
+                what: format!(
+                    "{hidden} more output files could not be written for the same kind of reason"
+                ),
+            },
+        ));
+    }
+    errors
 }
 
 /// Whether a job writes an HTML page.

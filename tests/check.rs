@@ -875,3 +875,30 @@ fn front_matter_that_is_a_scalar_is_a_finding() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0]["code"], "front-matter-not-mapping");
 }
+
+#[test]
+fn broken_author_or_channel_file_is_one_finding_not_one_per_reference() {
+    let site = copy_fixture("defects-clean");
+    for rel in ["authors/anna.md", "channels/dialog.md"] {
+        site.write(rel, "---\nname: \"unclosed\n---\n");
+    }
+    let run = check(&site.site, "json", &[]);
+    run.assert_code(1);
+    let found = findings(&run);
+    let files: Vec<&str> = found.iter().filter_map(|f| f["file"].as_str()).collect();
+    for rel in ["authors/anna.md", "channels/dialog.md"] {
+        assert!(files.contains(&rel), "{}", run.stdout);
+    }
+    // Articles by anna in channel dialog exist: without the rule each of
+    // them would add unknown-author and unknown-channel errors.
+    assert!(
+        !found.iter().any(|f| f["code"].as_str().is_some_and(|c| [
+            "unknown-author",
+            "unknown-channel",
+            "unknown-curator"
+        ]
+        .contains(&c))),
+        "{}",
+        run.stdout
+    );
+}

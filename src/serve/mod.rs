@@ -322,7 +322,12 @@ fn publish_failed(
     print_diags(diags, site_dir);
     let n = diags.iter().filter(|d| d.is_error()).count();
     let ms = round.started.elapsed().as_millis();
-    eprintln!("Build failed in {ms} ms with {n} error(s); still serving the last good build");
+    let serving = if round.before.snapshot.files.is_empty() {
+        "nothing to serve until it builds; pages show the errors"
+    } else {
+        "still serving the last good build"
+    };
+    eprintln!("Build failed in {ms} ms with {n} error(s); {serving}");
     warnings.clear();
     let overlay = Some(Arc::from(live::overlay(diags)));
     let generation = shared.current().generation + 1;

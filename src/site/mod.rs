@@ -9,8 +9,35 @@ use crate::config::Config;
 use crate::content::slug::slugify;
 use crate::content::{Author, Channel, Item, ItemKind, Page, Parsed};
 use crate::diagnostics::{Diagnostic, Location, Problem};
+use crate::discover::Kind;
 use jiff::Zoned;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Ids of author and channel files that exist but did not parse. Their own
+/// finding says what is wrong; references to them are not reported again
+/// (one broken author file would otherwise add an error per article).
+#[derive(Debug, Default)]
+pub struct Broken {
+    pub authors: FxHashSet<String>,
+    pub channels: FxHashSet<String>,
+}
+
+impl Broken {
+    /// Collects the failed files from `(kind, relative path, parsed?)`.
+    pub fn from_files<'a>(files: impl Iterator<Item = (Kind, &'a str, bool)>) -> Self {
+        let mut b = Broken::default();
+        for (kind, rel, _) in files.filter(|f| !f.2) {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let id = name.strip_suffix(".md").unwrap_or(name).to_string();
+            match kind {
+                Kind::Author => b.authors.insert(id),
+                Kind::Channel => b.channels.insert(id),
+                _ => false,
+            };
+        }
+        b
+    }
+}
 
 /// Which items a build includes.
 #[derive(Debug, Clone)]
@@ -85,6 +112,7 @@ impl Site {
         config: Config,
         parsed: Vec<Parsed>,
         sel: &Selection,
+        broken: &Broken,
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
         let mut authors = Vec::new();
@@ -117,7 +145,7 @@ impl Site {
 
         for c in &channels {
             for cur in &c.curators {
-                if !author_ids.contains_key(cur.as_str()) {
+                if !author_ids.contains_key(cur.as_str()) && !broken.authors.contains(cur) {
                     diags.push(Diagnostic::new(
                         c.origin.key_item("curators", cur),
                         Problem::UnknownReference {
@@ -140,6 +168,7 @@ impl Site {
             for a in &it.authors {
                 match author_ids.get(a.as_str()) {
                     Some(&i) => a_idx.push(i),
+                    None if broken.authors.contains(a) => {}
                     None => diags.push(Diagnostic::new(
                         it.origin.key_item(key, a),
                         Problem::UnknownReference {
@@ -158,6 +187,7 @@ impl Site {
             for c in &it.channels {
                 match channel_ids.get(c.as_str()) {
                     Some(&i) => c_idx.push(i),
+                    None if broken.channels.contains(c) => {}
                     None => diags.push(Diagnostic::new(
                         it.origin.key_item("channels", c),
                         Problem::UnknownReference {

@@ -259,7 +259,14 @@ impl Builder {
         };
         let theme_name = config.theme.clone();
         let languages = config.languages.clone();
-        let site = Site::resolve(config, parsed, &sel, &mut diags);
+        let broken = crate::site::Broken::from_files(tree.content.iter().map(|(k, f)| {
+            let ok = self
+                .cache
+                .get(&(*k, f.rel.clone()))
+                .is_some_and(|c| c.0.is_some());
+            (*k, f.rel.as_str(), ok)
+        }));
+        let site = Site::resolve(config, parsed, &sel, &broken, &mut diags);
         let theme = Theme::load(&tree, &theme_name, &languages, &mut diags);
         let statics: FxHashSet<String> = theme.statics.keys().cloned().collect();
         diags.extend(crate::check::run(&site, &statics));
