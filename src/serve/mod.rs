@@ -260,11 +260,11 @@ fn publish_built(
     } else {
         let patched = match built.patched {
             0 => String::new(),
-            1 => "; 1 item patched in place".to_string(),
-            n => format!("; {n} items patched in place"),
+            1 => " by patching 1 item in place".to_string(),
+            n => format!(" by patching {n} items in place"),
         };
         eprintln!(
-            "Rebuilt in {ms} ms ({}{patched}){}",
+            "Rebuilt in {ms} ms ({}){patched}{}",
             summary(&built.changed, built.removed.len()),
             early_note(round, ms)
         );
