@@ -149,15 +149,24 @@ async function main() {
   });
   // Waits until the page shown now has its event stream open, so that an
   // event sent from here on reaches it (and marks the window).
+  // A second reload from the server may still arrive while marking (a full
+  // rebuild sends one after its first pass and one at the end): then wait
+  // for that page's stream and mark again.
   const settle = async () => {
     const until = Date.now() + TIMEOUT;
-    while (!(lastStream >= lastNavigation && lastNavigation > 0)) {
-      if (Date.now() > until) throw new Failure("the page opened no event stream (/__kurator/events)");
-      await new Promise((r) => setTimeout(r, 25));
+    for (;;) {
+      while (!(lastStream >= lastNavigation && lastNavigation > 0)) {
+        if (Date.now() > until) throw new Failure("the page opened no event stream (/__kurator/events)");
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      try {
+        await page.waitForLoadState("load");
+        await page.evaluate(() => (window.__marker = 1));
+        return navigations;
+      } catch (e) {
+        if (!/context was destroyed|navigat/i.test(String(e)) || Date.now() > until) throw e;
+      }
     }
-    await page.waitForLoadState("load");
-    await page.evaluate(() => (window.__marker = 1));
-    return navigations;
   };
   const marked = () => page.evaluate(() => window.__marker === 1).catch(() => false);
 

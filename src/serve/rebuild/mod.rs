@@ -160,7 +160,6 @@ impl Builder {
         if let Some(built) = self.patch(previous) {
             return Outcome::Built(built);
         }
-        self.last = None;
         let (site, theme, statics, mut diags) = match self.load() {
             Ok(loaded) => loaded,
             Err(d) => return failed(d),
@@ -169,6 +168,10 @@ impl Builder {
         let Some(renderer) = renderer.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
             return failed(diags);
         };
+        // Kept through a build that failed on its content, so that fixing a
+        // broken article can still be patched; from here on the new model
+        // replaces it.
+        self.last = None;
         let jobs = renderer.jobs();
         let first = self.first_jobs(&site, &jobs, open);
         let (done, errors) = render_all(&renderer, &jobs, |i| first[i], previous, None);

@@ -286,3 +286,51 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod recovery {
+    use super::super::{Builder, Outcome, Snapshot};
+    use crate::LoadOptions;
+    use rustc_hash::FxHashSet;
+    use std::sync::atomic::AtomicBool;
+
+    #[test]
+    fn fixing_a_broken_article_is_patched_from_the_last_good_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve-fixture");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let dest = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), dest).unwrap();
+            }
+        }
+        let rel = "articles/2024-05-01-hello.md";
+        let path = dir.path().join(rel);
+        let good = std::fs::read_to_string(&path).unwrap();
+        let mut b = Builder::new(LoadOptions {
+            site_dir: dir.path().to_path_buf(),
+            ..Default::default()
+        });
+        let (open, cancel) = (FxHashSet::default(), AtomicBool::new(false));
+        let build = |b: &mut Builder, prev: &Snapshot| b.build(prev, &open, &cancel, &mut |_| {});
+        let Outcome::Built(first) = build(&mut b, &Snapshot::default()) else {
+            panic!("first build failed")
+        };
+        std::fs::write(&path, good.replace("title: Hello Serve", "title: [broken")).unwrap();
+        b.invalidate(&[rel.to_string()]);
+        assert!(matches!(build(&mut b, &first.snapshot), Outcome::Failed(_)));
+        std::fs::write(&path, good.replace("first version", "fixed version")).unwrap();
+        b.invalidate(&[rel.to_string()]);
+        let Outcome::Built(fixed) = build(&mut b, &first.snapshot) else {
+            panic!("the fix did not build")
+        };
+        assert_eq!(fixed.patched, 1);
+        assert!(
+            String::from_utf8_lossy(&fixed.snapshot.files["2024/05/hello/index.html"])
+                .contains("fixed version")
+        );
+    }
+}
