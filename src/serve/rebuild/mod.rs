@@ -482,7 +482,12 @@ mod tests {
     use super::*;
 
     fn copy_fixture(to: &Path) {
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve-fixture");
+        copy_tree("tests/serve-fixture", to);
+    }
+
+    /// Copies a folder of the repository (e.g. `example-site`) to `to`.
+    pub(super) fn copy_tree(rel: &str, to: &Path) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
         for entry in walkdir::WalkDir::new(&from) {
             let entry = entry.unwrap();
             let dest = to.join(entry.path().strip_prefix(&from).unwrap());

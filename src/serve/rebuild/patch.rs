@@ -162,16 +162,7 @@ mod tests {
     use std::sync::atomic::AtomicBool;
 
     fn copy_example(to: &Path) {
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
-        for entry in walkdir::WalkDir::new(&from) {
-            let entry = entry.unwrap();
-            let dest = to.join(entry.path().strip_prefix(&from).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(dest).unwrap();
-            } else {
-                std::fs::copy(entry.path(), dest).unwrap();
-            }
-        }
+        super::super::tests::copy_tree("example-site", to);
     }
 
     fn build(b: &mut Builder, prev: &Snapshot) -> super::Built {
@@ -297,16 +288,7 @@ mod recovery {
     #[test]
     fn fixing_a_broken_article_is_patched_from_the_last_good_build() {
         let dir = tempfile::tempdir().unwrap();
-        let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve-fixture");
-        for entry in walkdir::WalkDir::new(&from) {
-            let entry = entry.unwrap();
-            let dest = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(dest).unwrap();
-            } else {
-                std::fs::copy(entry.path(), dest).unwrap();
-            }
-        }
+        super::super::tests::copy_tree("tests/serve-fixture", dir.path());
         let rel = "articles/2024-05-01-hello.md";
         let path = dir.path().join(rel);
         let good = std::fs::read_to_string(&path).unwrap();
