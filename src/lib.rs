@@ -63,27 +63,7 @@ pub struct Timings {
 pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
     let t0 = Instant::now();
     let root = &opts.site_dir;
-    let yaml_path = root.join("site.yaml");
-    let text = match std::fs::read(&yaml_path) {
-        Ok(b) => content::front_matter::decode(b, "site.yaml")
-            .map_err(|(l, p)| vec![Diagnostic::new(l, p)])?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(vec![Diagnostic::new(
-                Location::file("site.yaml"),
-                Problem::MissingSiteYaml,
-            )])
-        }
-        Err(e) => {
-            return Err(vec![Diagnostic::new(
-                Location::file("site.yaml"),
-                Problem::Io {
-                    what: e.to_string(),
-                },
-            )])
-        }
-    };
-    let config = Config::parse(&text, opts.base_url.as_deref())
-        .map_err(|(l, p)| vec![Diagnostic::new(l, p)])?;
+    let config = read_config(opts)?;
     let tree = discover::discover(root, &config.theme, &opts.exclude);
     let mut diags = tree.warnings.clone();
 
@@ -114,15 +94,10 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
     }
     let t1 = Instant::now();
 
-    let now = match std::env::var("KURATOR_NOW") {
-        Ok(s) => content::date::parse(&s, &tz)
-            .unwrap_or_else(|_| jiff::Zoned::now().with_time_zone(tz.clone())),
-        Err(_) => jiff::Zoned::now().with_time_zone(tz.clone()),
-    };
     let sel = Selection {
         drafts: opts.drafts,
         future: opts.future,
-        now,
+        now: now(&tz),
     };
     let theme_name = config.theme.clone();
     let languages = config.languages.clone();
@@ -141,6 +116,32 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
         diagnostics: diags,
         timings,
     })
+}
+
+/// Reads and parses `site.yaml` (shared by `load` and `serve`'s rebuilds).
+pub(crate) fn read_config(opts: &LoadOptions) -> Result<Config, Vec<Diagnostic>> {
+    let one = |l: Location, p: Problem| vec![Diagnostic::new(l, p)];
+    let bytes = match std::fs::read(opts.site_dir.join("site.yaml")) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(one(Location::file("site.yaml"), Problem::MissingSiteYaml))
+        }
+        Err(e) => {
+            let what = e.to_string();
+            return Err(one(Location::file("site.yaml"), Problem::Io { what }));
+        }
+    };
+    let text = content::front_matter::decode(bytes, "site.yaml").map_err(|(l, p)| one(l, p))?;
+    Config::parse(&text, opts.base_url.as_deref()).map_err(|(l, p)| one(l, p))
+}
+
+/// The moment that decides what is "future": `KURATOR_NOW` when set (tests).
+pub(crate) fn now(tz: &jiff::tz::TimeZone) -> jiff::Zoned {
+    let system = || jiff::Zoned::now().with_time_zone(tz.clone());
+    match std::env::var("KURATOR_NOW") {
+        Ok(s) => content::date::parse(&s, tz).unwrap_or_else(|_| system()),
+        Err(_) => system(),
+    }
 }
 
 /// What a successful build wrote.

@@ -250,7 +250,7 @@ impl Builder {
     fn load(
         &mut self,
     ) -> Result<(Site, Theme, FxHashSet<String>, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let config = read_config(&self.opts)?;
+        let config = crate::read_config(&self.opts)?;
         let tree = discover::discover(&self.opts.site_dir, &config.theme, &self.opts.exclude);
         let mut diags = tree.warnings.clone();
         let tz = config.tz();
@@ -258,7 +258,7 @@ impl Builder {
         let sel = Selection {
             drafts: self.opts.drafts,
             future: self.opts.future,
-            now: now(&tz),
+            now: crate::now(&tz),
         };
         let theme_name = config.theme.clone();
         let languages = config.languages.clone();
@@ -439,37 +439,6 @@ fn finish_patch(done: Vec<Rendered>, prev: &Snapshot, warnings: Vec<Diagnostic>)
 /// `Channel(1, 2)`) names it exactly.
 fn job_key(job: &Job) -> String {
     format!("{job:?}")
-}
-
-/// Reads and parses `site.yaml`, as [`crate::load`] does.
-fn read_config(opts: &LoadOptions) -> Result<Config, Vec<Diagnostic>> {
-    let one = |l: Location, p: Problem| vec![Diagnostic::new(l, p)];
-    let bytes = match std::fs::read(opts.site_dir.join("site.yaml")) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(one(Location::file("site.yaml"), Problem::MissingSiteYaml))
-        }
-        Err(e) => {
-            return Err(one(
-                Location::file("site.yaml"),
-                Problem::Io {
-                    what: e.to_string(),
-                },
-            ))
-        }
-    };
-    let text =
-        crate::content::front_matter::decode(bytes, "site.yaml").map_err(|(l, p)| one(l, p))?;
-    Config::parse(&text, opts.base_url.as_deref()).map_err(|(l, p)| one(l, p))
-}
-
-/// The moment that decides what is "future": `KURATOR_NOW` when set (tests).
-fn now(tz: &jiff::tz::TimeZone) -> jiff::Zoned {
-    let system = || jiff::Zoned::now().with_time_zone(tz.clone());
-    match std::env::var("KURATOR_NOW") {
-        Ok(s) => crate::content::date::parse(&s, tz).unwrap_or_else(|_| system()),
-        Err(_) => system(),
-    }
 }
 
 /// Whether `rel` lies inside the folder `dir` (both relative, `/`-separated).
