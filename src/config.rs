@@ -1,8 +1,9 @@
 //! `site.yaml` → [`Config`]: typed, with unknown keys rejected and defaults
 //! that match the spec.
 
-use crate::content::yaml;
 use crate::diagnostics::{Location, Problem};
+use crate::rules::Rule;
+use crate::yaml;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -42,6 +43,24 @@ pub struct Config {
     pub limits: Limits,
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// Where values that later stages report on were written.
+    #[serde(skip)]
+    pub spans: ConfigSpans,
+}
+
+/// Positions in `site.yaml`, recorded when it is parsed.
+#[derive(Debug, Clone)]
+pub struct ConfigSpans {
+    /// The `theme:` key (the whole file when it is not set).
+    pub theme: Location,
+}
+
+impl Default for ConfigSpans {
+    fn default() -> Self {
+        ConfigSpans {
+            theme: Location::file("site.yaml"),
+        }
+    }
 }
 
 /// URL patterns per content kind; tokens `:year`, `:month`, `:day`, `:slug`, `:lang`.
@@ -83,7 +102,7 @@ impl Default for Feeds {
 }
 
 /// A feed format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FeedFormat {
     Atom,
@@ -117,7 +136,7 @@ pub struct Guidelines {
     pub max_quote_words: Option<usize>,
     pub require_alt_text: bool,
     /// Per-rule severity override: `error`, `warning` or `off`.
-    pub severity: BTreeMap<String, RuleSeverity>,
+    pub severity: BTreeMap<Rule, RuleSeverity>,
 }
 
 /// A term authors must not use, with the reason shown to them.
@@ -236,23 +255,6 @@ impl Config {
                 },
             ));
         }
-        for rule in cfg.guidelines.severity.keys() {
-            if !crate::check::RULES.iter().any(|(code, _)| code == rule) {
-                let known: Vec<&'static str> =
-                    crate::check::RULES.iter().map(|(c, _)| *c).collect();
-                let suggestion =
-                    crate::diagnostics::closest(rule, known.iter().copied()).map(str::to_string);
-                let (l, c) = yaml::locate_in_key(text, "guidelines", rule).unwrap_or((1, 1));
-                return Err((
-                    Location::at(FILE, l, c),
-                    Problem::UnknownKey {
-                        key: rule.clone(),
-                        suggestion,
-                        known,
-                    },
-                ));
-            }
-        }
         if cfg.limits.max_file_bytes == 0 {
             return Err((
                 at("limits"),
@@ -263,6 +265,9 @@ impl Config {
         }
         if cfg.languages.is_empty() {
             cfg.languages.push(cfg.language.clone());
+        }
+        if let Some((l, c)) = yaml::locate_key(text, "theme") {
+            cfg.spans.theme = Location::at(FILE, l, c);
         }
         Ok(cfg)
     }

@@ -5,12 +5,55 @@
 use serde::Serialize;
 use std::fmt;
 
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
+pub use crate::rules::{Rule, Severity};
+
+/// What kind of failure a finding is; decides exit codes without matching
+/// on codes or file names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Class {
+    /// Something in the site's files (exit 1).
+    #[default]
+    Content,
+    /// There is no site to work on: no or unreadable `site.yaml` (exit 2).
+    Setup,
+    /// A file could not be read or written.
+    Io,
+}
+
+/// What an unknown id was meant to name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    Author,
+    Curator,
+    Channel,
+}
+
+impl RefKind {
+    /// The word used in messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            RefKind::Author => "author",
+            RefKind::Curator => "curator",
+            RefKind::Channel => "channel",
+        }
+    }
+}
+
+/// The front-matter field that points at another item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetField {
+    InReplyTo,
+    TranslationOf,
+}
+
+impl TargetField {
+    /// The front-matter key.
+    pub fn key(self) -> &'static str {
+        match self {
+            TargetField::InReplyTo => "in_reply_to",
+            TargetField::TranslationOf => "translation_of",
+        }
+    }
 }
 
 /// A position in a source file; line and column are 1-based, column in chars.
@@ -50,6 +93,13 @@ pub enum Problem {
         what: String,
     },
     MissingSiteYaml,
+    UnreadableSiteYaml {
+        what: String,
+    },
+    UnknownTheme {
+        name: String,
+        known: Vec<&'static str>,
+    },
     FileTooLarge {
         bytes: u64,
         limit: u64,
@@ -96,16 +146,16 @@ pub enum Problem {
         expected: String,
     },
     UnknownReference {
-        kind: &'static str,
+        kind: RefKind,
         id: String,
         known: Vec<String>,
     },
     MissingTarget {
-        field: &'static str,
+        field: TargetField,
         target: String,
     },
     AmbiguousTarget {
-        field: &'static str,
+        field: TargetField,
         target: String,
         candidates: Vec<String>,
     },
@@ -152,6 +202,8 @@ impl Problem {
         match self {
             Io { .. } => "io",
             MissingSiteYaml => "missing-site-yaml",
+            UnreadableSiteYaml { .. } => "io",
+            UnknownTheme { .. } => "unknown-theme",
             FileTooLarge { .. } => "file-too-large",
             NotUtf8 { .. } => "not-utf8",
             NoFrontMatter => "no-front-matter",
@@ -167,15 +219,14 @@ impl Problem {
             BadColor { .. } => "bad-color",
             BadTimezone { .. } => "bad-timezone",
             BadId { .. } => "bad-id",
-            UnknownReference { kind, .. } => match *kind {
-                "author" => "unknown-author",
-                "channel" => "unknown-channel",
-                "curator" => "unknown-curator",
-                _ => "unknown-reference",
+            UnknownReference { kind, .. } => match kind {
+                RefKind::Author => "unknown-author",
+                RefKind::Channel => "unknown-channel",
+                RefKind::Curator => "unknown-curator",
             },
-            MissingTarget { field, .. } => match *field {
-                "in_reply_to" => "missing-reply-target",
-                _ => "missing-translation-target",
+            MissingTarget { field, .. } => match field {
+                TargetField::InReplyTo => "missing-reply-target",
+                TargetField::TranslationOf => "missing-translation-target",
             },
             AmbiguousTarget { .. } => "ambiguous-target",
             DuplicatePath { .. } => "duplicate-path",
@@ -191,6 +242,15 @@ impl Problem {
             TabIndent => "yaml-tab",
             DuplicateKey { .. } => "duplicate-key",
             YamlTooComplex { .. } => "yaml-too-complex",
+        }
+    }
+
+    /// What kind of failure this is.
+    pub fn class(&self) -> Class {
+        match self {
+            Problem::MissingSiteYaml | Problem::UnreadableSiteYaml { .. } => Class::Setup,
+            Problem::Io { .. } => Class::Io,
+            _ => Class::Content,
         }
     }
 
@@ -214,6 +274,11 @@ impl Problem {
         match self {
             Io { what } => what.clone(),
             MissingSiteYaml => "no site.yaml found in the site folder".into(),
+            UnreadableSiteYaml { what } => format!("cannot read site.yaml: {what}"),
+            UnknownTheme { name, known } => format!(
+                "theme `{name}` not found: it is not built in ({}) and the site has no folder themes/{name}/",
+                known.join(", ")
+            ),
             FileTooLarge { bytes, limit } => {
                 format!("file is {bytes} bytes, more than the limit of {limit} bytes")
             }
@@ -235,12 +300,12 @@ impl Problem {
             BadColor { value } => format!("`{value}` is not a hex colour"),
             BadTimezone { name } => format!("unknown time zone `{name}`"),
             BadId { id, expected } => format!("`{id}` is not a valid id ({expected})"),
-            UnknownReference { kind, id, .. } => format!("unknown {kind} id `{id}`"),
+            UnknownReference { kind, id, .. } => format!("unknown {} id `{id}`", kind.noun()),
             MissingTarget { field, target } => {
-                format!("`{field}` points to `{target}`, which does not exist")
+                format!("`{}` points to `{target}`, which does not exist", field.key())
             }
             AmbiguousTarget { field, target, .. } => {
-                format!("`{field}: {target}` matches more than one item")
+                format!("`{}: {target}` matches more than one item", field.key())
             }
             // `other` is a file path, or a description that quotes its own
             // code parts ("kurator's own `/tags/`"); quoting that again would
@@ -284,6 +349,10 @@ impl Problem {
         use Problem::*;
         match self {
             MissingSiteYaml => Some("run `kurator new site DIR` to start a site, or pass the site folder".into()),
+            UnknownTheme { name, known } => Some(match closest(name, known.iter().copied()) {
+                Some(s) => format!("did you mean `theme: {s}`? Or add a folder themes/{name}/ with templates/ and static/"),
+                None => format!("use one of {} or add a folder themes/{name}/", known.join(", ")),
+            }),
             FileTooLarge { .. } => Some("split the file; very large inputs are refused to keep builds bounded".into()),
             NotUtf8 { .. } => Some("save the file as UTF-8".into()),
             NoFrontMatter => Some("start the file with a line `---`, the YAML fields, and another `---`".into()),
@@ -339,6 +408,12 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 pub struct Diagnostic {
     pub severity: Severity,
     pub code: String,
+    /// Decides the exit code; not printed.
+    #[serde(skip)]
+    pub class: Class,
+    /// The guideline rule that found it, whose severity `site.yaml` may change.
+    #[serde(skip)]
+    pub rule: Option<Rule>,
     pub file: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
@@ -352,6 +427,8 @@ impl Diagnostic {
         Diagnostic {
             severity: problem.severity(),
             code: problem.code().to_string(),
+            class: problem.class(),
+            rule: None,
             message: problem.message(),
             hint: problem.hint(),
             file: loc.file,
@@ -585,7 +662,7 @@ mod printer_tests {
         Diagnostic::new(
             Location::at("articles/a.md", 2, 3),
             Problem::UnknownReference {
-                kind: "author",
+                kind: RefKind::Author,
                 id: "bob".into(),
                 known: vec!["anna".into()],
             },

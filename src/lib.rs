@@ -14,18 +14,21 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod discover;
+pub mod html;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod rules;
 pub mod serve;
 pub mod site;
+pub mod yaml;
 
 use config::Config;
 use content::highlight::Highlighter;
 use content::{parse_file, ParseContext};
 use diagnostics::{Diagnostic, Location, Problem};
 use rayon::prelude::*;
-use render::{Job, Renderer};
+use render::{Job, Renderer, Route};
 use site::{Selection, Site};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -58,29 +61,42 @@ pub struct Timings {
     pub swap: Duration,
 }
 
+/// One file's parse result: the content, if usable, and its findings.
+pub type ParseResult = (Option<content::Parsed>, Vec<Diagnostic>);
+
+/// The parsing step of [`load_with`]: one result per file, in order.
+pub type ParseFn<'a> =
+    dyn FnMut(&[(discover::Kind, discover::SourceFile)], &ParseContext) -> Vec<ParseResult> + 'a;
+
 /// Discovers, parses and resolves a site. `Err` carries the diagnostics when
 /// not even a model could be built (no or broken `site.yaml`).
 pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
+    let highlighter = Highlighter::new();
+    load_with(opts, &highlighter, &mut |files, cx| {
+        files
+            .par_iter()
+            .map(|(kind, file)| parse_file(*kind, file, cx))
+            .collect()
+    })
+}
+
+/// [`load`] with the parsing step supplied by the caller: `serve` answers
+/// it from its cache of parse results, a build parses every file. `parse`
+/// returns one result per file, in the order given.
+pub fn load_with(
+    opts: &LoadOptions,
+    highlighter: &Highlighter,
+    parse: &mut ParseFn,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let t0 = Instant::now();
-    let root = &opts.site_dir;
     let config = read_config(opts)?;
-    let tree = discover::discover(root, &config.theme, &opts.exclude);
+    let tree = discover::discover(&opts.site_dir, &config.theme, &opts.exclude);
     let mut diags = tree.warnings.clone();
+    let theme = render::theme::Theme::load(&tree, &config, &mut diags);
 
     let tz = config.tz();
-    let highlighter = Highlighter::new();
-    let cx = ParseContext {
-        tz: &tz,
-        site_lang: &config.language,
-        unsafe_html: config.markdown.unsafe_html,
-        highlighter: &highlighter,
-        max_file_bytes: config.limits.max_file_bytes,
-    };
-    let results: Vec<_> = tree
-        .content
-        .par_iter()
-        .map(|(kind, file)| parse_file(*kind, file, &cx))
-        .collect();
+    let cx = ParseContext::new(&config, &tz, highlighter);
+    let results = parse(&tree.content, &cx);
     let broken = site::Broken::from_files(
         tree.content
             .iter()
@@ -99,12 +115,10 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
         future: opts.future,
         now: now(&tz),
     };
-    let theme_name = config.theme.clone();
-    let languages = config.languages.clone();
-    let site = Site::resolve(config, parsed, &sel, &broken, &mut diags);
-    let theme = render::theme::Theme::load(&tree, &theme_name, &languages, &mut diags);
-    let statics: rustc_hash::FxHashSet<String> = theme.statics.keys().cloned().collect();
-    diags.extend(check::run(&site, &statics));
+    let mut statics: Vec<String> = theme.statics.keys().cloned().collect();
+    statics.sort();
+    let site = Site::resolve(config, parsed, &sel, &broken, &statics, &mut diags);
+    diags.extend(check::run(&site));
     let timings = Timings {
         parse: t1 - t0,
         resolve: t1.elapsed(),
@@ -128,7 +142,10 @@ pub(crate) fn read_config(opts: &LoadOptions) -> Result<Config, Vec<Diagnostic>>
         }
         Err(e) => {
             let what = e.to_string();
-            return Err(one(Location::file("site.yaml"), Problem::Io { what }));
+            return Err(one(
+                Location::file("site.yaml"),
+                Problem::UnreadableSiteYaml { what },
+            ));
         }
     };
     let text = content::front_matter::decode(bytes, "site.yaml").map_err(|(l, p)| one(l, p))?;
@@ -207,43 +224,35 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     let t_render = Instant::now();
     let staging = output::Staging::create(&opts.output).map_err(BuildError::Output)?;
-    let jobs = renderer.jobs();
-    let statics: rustc_hash::FxHashSet<&str> =
-        loaded.theme.statics.keys().map(String::as_str).collect();
-    let tick = || {
+    let routes: Vec<&Route> = loaded.site.routes.iter().collect();
+    let statics = &loaded.theme.statics;
+    if let Some(p) = &opts.progress {
+        p.total
+            .store(routes.len(), std::sync::atomic::Ordering::Relaxed);
+    }
+    // After a signal, the remaining routes are skipped; staging is dropped below.
+    let stop = || output::interrupted().is_some();
+    let (_, found) = renderer.render_routes(&routes, &stop, &|route, out| {
         if let Some(p) = &opts.progress {
             p.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
-    };
-    if let Some(p) = &opts.progress {
-        p.total
-            .store(jobs.len(), std::sync::atomic::Ordering::Relaxed);
-    }
-    let found: Vec<Diagnostic> = jobs
-        .par_iter()
-        // After a signal, the remaining jobs are skipped; staging is dropped below.
-        .filter(|_| output::interrupted().is_none())
-        .inspect(|_| tick())
-        .filter_map(|job| match renderer.render(job) {
-            // A file in static/ wins over a generated file with the same path
-            // (e.g. a hand-written robots.txt), whatever the thread timing.
-            Ok(out) if !matches!(job, Job::Static(_)) && statics.contains(out.path.as_str()) => {
-                Some(Diagnostic::new(
-                    Location::file(format!("static/{}", out.path)),
-                    Problem::StaticOverride { path: out.path },
-                ))
-            }
-            Ok(out) => staging.write(&out).err().map(|e| {
-                Diagnostic::new(
-                    Location::file(&out.path),
-                    Problem::Io {
-                        what: format!("cannot write output file: {e}"),
-                    },
-                )
-            }),
-            Err(d) => Some(d),
+        // A file in static/ wins over a generated file with the same path
+        // (e.g. a hand-written robots.txt), whatever the thread timing.
+        if !matches!(route.job, Job::Static(_)) && statics.contains_key(&out.path) {
+            return Err(Diagnostic::new(
+                Location::file(format!("static/{}", out.path)),
+                Problem::StaticOverride { path: out.path },
+            ));
+        }
+        staging.write(&out).map_err(|e| {
+            Diagnostic::new(
+                Location::file(&out.path),
+                Problem::Io {
+                    what: format!("cannot write output file: {e}"),
+                },
+            )
         })
-        .collect();
+    });
     if let Some(sig) = output::interrupted() {
         return Err(BuildError::Interrupted(sig));
     }
@@ -260,15 +269,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let t_swap = Instant::now();
     staging.commit().map_err(BuildError::Output)?;
     diagnostics::sort(&mut diags);
-    let pages = jobs.iter().filter(|j| is_page(j)).count();
-    let feeds = jobs.iter().filter(|j| matches!(j, Job::Feed(..))).count();
+    let pages = routes.iter().filter(|r| r.job.is_page()).count();
+    let feeds = routes
+        .iter()
+        .filter(|r| matches!(r.job, Job::Feed(..)))
+        .count();
     let mut timings = loaded.timings;
     timings.render_write = render_write;
     timings.swap = t_swap.elapsed();
     Ok(BuildReport {
         pages,
         feeds,
-        files: jobs.len() + 1,
+        files: routes.len() + 1,
         elapsed: started.elapsed(),
         timings,
         diagnostics: diags,
@@ -284,8 +296,8 @@ fn cap_write_errors(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut io = 0;
     let before = errors.len();
     errors.retain(|d| {
-        io += usize::from(d.code == "io");
-        d.code != "io" || io <= SHOWN
+        io += usize::from(d.class == diagnostics::Class::Io);
+        d.class != diagnostics::Class::Io || io <= SHOWN
     });
     let hidden = before - errors.len();
     if hidden > 0 {
@@ -301,22 +313,6 @@ fn cap_write_errors(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     errors
 }
 
-/// Whether a job writes an HTML page.
-pub fn is_page(job: &Job) -> bool {
-    !matches!(
-        job,
-        Job::Feed(..)
-            | Job::Opml
-            | Job::Sitemap(_)
-            | Job::SitemapIndex
-            | Job::Robots
-            | Job::SearchIndex
-            | Job::HighlightCss
-            | Job::Static(_)
-            | Job::Alias(_)
-    )
-}
-
 /// Runs every validation of a build without writing: parse, resolve,
 /// templates and a full render in memory.
 pub fn check(opts: &LoadOptions) -> Vec<Diagnostic> {
@@ -326,11 +322,8 @@ pub fn check(opts: &LoadOptions) -> Vec<Diagnostic> {
     };
     let mut diags = loaded.diagnostics;
     if let Some(r) = Renderer::new(&loaded.site, &loaded.theme, &mut diags) {
-        let errs: Vec<Diagnostic> = r
-            .jobs()
-            .par_iter()
-            .filter_map(|j| r.render(j).err())
-            .collect();
+        let routes: Vec<&Route> = loaded.site.routes.iter().collect();
+        let (_, errs) = r.render_routes(&routes, &|| false, &|_, _| Ok(()));
         diags.extend(errs);
     }
     diagnostics::sort(&mut diags);

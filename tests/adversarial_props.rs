@@ -4,9 +4,10 @@
 //! `PROPTEST_CASES=N` runs more cases (the fuzz targets in `fuzz/` go deeper).
 
 use kurator::content::highlight::Highlighter;
-use kurator::content::markdown::{is_unsafe_url, render, RenderOptions};
+use kurator::content::markdown::{render, RenderOptions};
 use kurator::content::{date, front_matter, parse_bytes, slug, ParseContext};
 use kurator::discover::Kind;
+use kurator::html::is_unsafe_url;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 

@@ -902,3 +902,78 @@ fn broken_author_or_channel_file_is_one_finding_not_one_per_reference() {
         run.stdout
     );
 }
+
+/// Regression: `check` used to accept links to every feed kurator could
+/// write, also those `feeds.formats` and `feeds.all` switch off, so the
+/// built page linked to a 404. Link targets now come from the route table.
+#[test]
+fn links_to_feeds_that_are_switched_off_are_broken() {
+    let site = copy_fixture("defects-clean");
+    let yaml = std::fs::read_to_string(site.site.join("site.yaml")).unwrap();
+    site.write("site.yaml", format!("{yaml}feeds:\n  formats: [atom]\n"));
+    site.write(
+        "articles/2024-04-03-feeds.md",
+        "---\ntitle: Feeds\nauthors: [anna]\nchannels: [dialog]\n---\n\
+         [Kanal](/channels/dialog/atom.xml), [JSON](/channels/dialog/feed.json),\n\
+         [alles](/atom.xml) und [OPML](/feeds.opml).\n",
+    );
+    let found = findings(&check(&site.site, "json", &[]));
+    let broken: Vec<(String, u64, u64)> = found
+        .iter()
+        .filter(|f| f["code"] == "broken-link")
+        .map(|f| {
+            let msg = f["message"].as_str().unwrap().to_string();
+            (
+                msg,
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        broken,
+        [
+            (
+                "link `/channels/dialog/feed.json` points to no page or file of this site".into(),
+                6,
+                37
+            ),
+            (
+                "link `/atom.xml` points to no page or file of this site".into(),
+                7,
+                1
+            ),
+        ],
+        "{found:#?}"
+    );
+    // With the site feed switched on, `/atom.xml` exists.
+    site.write(
+        "site.yaml",
+        format!("{yaml}feeds:\n  formats: [atom]\n  all: true\n"),
+    );
+    let found = findings(&check(&site.site, "json", &[]));
+    let broken = found.iter().filter(|f| f["code"] == "broken-link").count();
+    assert_eq!(broken, 1, "{found:#?}");
+}
+
+/// Regression: a mistyped `theme:` was reported as an I/O problem, which
+/// made `check --format json` print human text and exit 2.
+#[test]
+fn unknown_theme_is_a_json_finding_at_the_theme_key() {
+    let site = copy_fixture("defects-clean");
+    let yaml = std::fs::read_to_string(site.site.join("site.yaml")).unwrap();
+    site.write("site.yaml", format!("{yaml}theme: newsrom\n"));
+    let run = check(&site.site, "json", &[]);
+    run.assert_code(1);
+    assert_eq!(run.stderr, "");
+    let found = findings(&run);
+    let theme: Vec<&Value> = found
+        .iter()
+        .filter(|f| f["code"] == "unknown-theme")
+        .collect();
+    assert_eq!(theme.len(), 1, "{}", run.stdout);
+    assert_eq!(theme[0]["file"], "site.yaml");
+    assert_eq!(theme[0]["line"], yaml.lines().count() + 1);
+    assert_eq!(theme[0]["column"], 8, "at the value");
+    assert_contains(theme[0]["hint"].as_str().unwrap(), "theme: newsroom");
+}

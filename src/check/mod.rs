@@ -6,30 +6,18 @@ mod text;
 
 use crate::config::{Guidelines, RuleSeverity};
 use crate::content::{markdown::BodyRef, Item, ItemKind, Origin};
-use crate::diagnostics::{Diagnostic, Location, Severity};
+use crate::diagnostics::{Class, Diagnostic, Location};
+use crate::rules::{Rule, Severity};
 use crate::site::permalink::output_path;
 use crate::site::Site;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use text::Haystack;
 
-/// Every rule code with its default severity, for docs and for validating
-/// `guidelines.severity`.
-pub const RULES: &[(&str, Severity)] = &[
-    ("confidential-marker", Severity::Error),
-    ("banned-term", Severity::Error),
-    ("missing-disclosure", Severity::Error),
-    ("quote-too-long", Severity::Error),
-    ("quote-longer-than-commentary", Severity::Warning),
-    ("missing-alt-text", Severity::Error),
-    ("broken-link", Severity::Error),
-    ("broken-image", Severity::Error),
-];
-
-/// Runs every configured rule. `statics` are the output paths of static files.
-pub fn run(site: &Site, statics: &FxHashSet<String>) -> Vec<Diagnostic> {
+/// Runs every configured rule.
+pub fn run(site: &Site) -> Vec<Diagnostic> {
     let g = &site.config.guidelines;
-    let targets = Targets::new(site, statics);
+    let targets = Targets::new(site);
     // Files are independent; the caller sorts the findings.
     let mut out: Vec<Diagnostic> = site
         .items
@@ -49,11 +37,11 @@ pub fn run(site: &Site, statics: &FxHashSet<String>) -> Vec<Diagnostic> {
 }
 
 /// The rules for one item only (`serve` after an article changed in place).
-pub fn item(site: &Site, statics: &FxHashSet<String>, i: usize) -> Vec<Diagnostic> {
+pub fn item(site: &Site, i: usize) -> Vec<Diagnostic> {
     let g = &site.config.guidelines;
     let out = match site.items.get(i) {
         Some(it) => {
-            let targets = Targets::new(site, statics);
+            let targets = Targets::new(site);
             rules(g, &targets, &it.origin, &it.body.refs, Some(it))
         }
         None => Vec::new(),
@@ -89,15 +77,12 @@ fn rules(
     out
 }
 
-fn finding(loc: Location, code: &str, message: String, hint: String) -> Diagnostic {
-    let severity = RULES
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, s)| *s)
-        .unwrap_or(Severity::Error);
+fn finding(loc: Location, rule: Rule, message: String, hint: String) -> Diagnostic {
     Diagnostic {
-        severity,
-        code: code.to_string(),
+        severity: rule.default_severity(),
+        code: rule.code().to_string(),
+        class: Class::Content,
+        rule: Some(rule),
         file: loc.file,
         line: loc.line,
         column: loc.column,
@@ -109,7 +94,7 @@ fn finding(loc: Location, code: &str, message: String, hint: String) -> Diagnost
 fn apply_severity(g: &Guidelines, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
         .into_iter()
-        .filter_map(|mut d| match g.severity.get(&d.code) {
+        .filter_map(|mut d| match d.rule.and_then(|r| g.severity.get(&r)) {
             Some(RuleSeverity::Off) => None,
             Some(RuleSeverity::Warning) => {
                 d.severity = Severity::Warning;
@@ -164,7 +149,7 @@ fn confidential_markers(g: &Guidelines, text: &Text, out: &mut Vec<Diagnostic>) 
         for loc in text.occurrences(m) {
             out.push(finding(
                 loc,
-                "confidential-marker",
+                Rule::ConfidentialMarker,
                 format!("confidential marker `{m}` found"),
                 "this text is marked as confidential: remove it, or ask the owner whether it may be published".into(),
             ));
@@ -181,7 +166,7 @@ fn banned_terms(g: &Guidelines, text: &Text, out: &mut Vec<Diagnostic>) {
                 .unwrap_or("listed in guidelines.banned_terms");
             out.push(finding(
                 loc,
-                "banned-term",
+                Rule::BannedTerm,
                 format!("`{}` must not be used: {reason}", b.term),
                 "rephrase without the term".into(),
             ));
@@ -204,7 +189,7 @@ fn disclosure(g: &Guidelines, it: &Item, text: &Text, out: &mut Vec<Diagnostic>)
         if let Some(loc) = text.occurrences(name).into_iter().next() {
             out.push(finding(
                 loc,
-                "missing-disclosure",
+                Rule::MissingDisclosure,
                 format!("`{name}` is mentioned but the article has no `disclosure`"),
                 format!("add e.g. `disclosure: \"Die Autorin arbeitet für {name}.\"` to the front matter"),
             ));
@@ -222,7 +207,7 @@ fn quote(g: &Guidelines, it: &Item, out: &mut Vec<Diagnostic>) {
         if words > max {
             out.push(finding(
                 loc.clone(),
-                "quote-too-long",
+                Rule::QuoteTooLong,
                 format!("quote has {words} words, more than the allowed {max}"),
                 "shorten the quote: quote briefly, link to the source, and say what you think"
                     .into(),
@@ -233,7 +218,7 @@ fn quote(g: &Guidelines, it: &Item, out: &mut Vec<Diagnostic>) {
         if words > commentary {
             out.push(finding(
                 loc,
-                "quote-longer-than-commentary",
+                Rule::QuoteLongerThanCommentary,
                 format!("quote ({words} words) is longer than the commentary ({commentary} words)"),
                 "a curated link is worth reading for the curator's view: write more than you quote"
                     .into(),
@@ -252,27 +237,24 @@ fn alt_text(g: &Guidelines, origin: &Origin, refs: &[BodyRef], out: &mut Vec<Dia
     {
         out.push(finding(
             origin.body_offset(r.offset),
-            "missing-alt-text",
+            Rule::MissingAltText,
             format!("image `{}` has no alt text", r.url),
             "describe the image for people who cannot see it: ![what it shows](url)".into(),
         ));
     }
 }
 
-/// Every URL path the build writes, to check root-relative links against.
-struct Targets {
-    paths: FxHashSet<String>,
+/// Every output path the build writes (the route table), to check
+/// root-relative links against.
+struct Targets<'a> {
+    paths: FxHashSet<&'a str>,
 }
 
-impl Targets {
-    fn new(site: &Site, statics: &FxHashSet<String>) -> Self {
-        let mut urls = site.generated_urls();
-        urls.extend(site.links.iter().map(|l| l.url.clone()));
-        urls.extend(site.page_urls.iter().cloned());
-        urls.extend(site.aliases.iter().map(|(a, _)| a.clone()));
-        let mut paths: FxHashSet<String> = urls.iter().map(|u| output_path(u)).collect();
-        paths.extend(statics.iter().cloned());
-        Targets { paths }
+impl<'a> Targets<'a> {
+    fn new(site: &'a Site) -> Self {
+        Targets {
+            paths: site.routes.paths(),
+        }
     }
 
     fn exists(&self, url: &str) -> bool {
@@ -281,7 +263,7 @@ impl Targets {
         if path.is_empty() || path == "/" {
             return true;
         }
-        self.paths.contains(&output_path(&path))
+        self.paths.contains(output_path(&path).as_str())
             || self.paths.contains(path.trim_start_matches('/'))
     }
 }
@@ -294,9 +276,9 @@ fn internal_refs(targets: &Targets, origin: &Origin, refs: &[BodyRef], out: &mut
             continue;
         }
         let (code, what) = if r.is_image {
-            ("broken-image", "image")
+            (Rule::BrokenImage, "image")
         } else {
-            ("broken-link", "link")
+            (Rule::BrokenLink, "link")
         };
         out.push(finding(
             origin.body_offset(r.offset),

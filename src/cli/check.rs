@@ -2,7 +2,7 @@
 //! without writing output; all findings in one run, sorted by file and line.
 
 use super::SiteArgs;
-use crate::diagnostics::{self, Format};
+use crate::diagnostics::{self, Class, Format};
 use crate::LoadOptions;
 use std::io::IsTerminal;
 
@@ -33,10 +33,7 @@ pub fn run(a: CheckArgs) -> i32 {
     };
     let diags = crate::check(&opts);
     // Without a readable site.yaml there is no site to check: a usage error.
-    if diags
-        .iter()
-        .any(|d| d.file == "site.yaml" && matches!(d.code.as_str(), "missing-site-yaml" | "io"))
-    {
+    if diags.iter().any(|d| d.class == Class::Setup) {
         super::print_human(&diags, &site_dir);
         return 2;
     }

@@ -42,7 +42,7 @@ impl Highlighter {
     /// focusable (`tabindex="0"`) because a wide block scrolls sideways and
     /// keyboard users must be able to scroll it too.
     pub fn highlight(&self, code: &str, lang: &str) -> (String, Option<Problem>) {
-        let lang_class = crate::content::markdown::escape_attr(lang);
+        let lang_class = crate::html::escape_attr(lang);
         let plain = || {
             format!(
                 "<pre tabindex=\"0\"><code class=\"language-{lang_class}\">{}</code></pre>\n",
@@ -234,7 +234,7 @@ fn compact(css: &str) -> String {
 }
 
 fn escape(s: &str) -> String {
-    crate::content::markdown::escape_html(s)
+    crate::html::escape_html(s)
 }
 
 #[cfg(test)]

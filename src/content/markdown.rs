@@ -5,6 +5,7 @@
 use crate::content::highlight::Highlighter;
 use crate::content::slug::slugify;
 use crate::diagnostics::Problem;
+use crate::html::{escape_html, is_unsafe_url, sanitize};
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use rustc_hash::FxHashMap;
 
@@ -281,107 +282,9 @@ fn checked_url(url: &CowStr) -> (String, Option<Problem>) {
     }
 }
 
-/// Whether a URL uses a scheme that can run code or smuggle content.
-pub fn is_unsafe_url(url: &str) -> bool {
-    let norm: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:"]
-        .iter()
-        .any(|s| norm.starts_with(s))
-}
-
-/// Sanitises rendered HTML with ammonia, keeping what kurator itself emits
-/// (classes, ids, task-list checkboxes).
-pub fn sanitize(html: &str) -> String {
-    let mut b = ammonia::Builder::default();
-    b.add_generic_attributes(["class", "id"]);
-    b.add_tags(["input"]);
-    b.add_tag_attributes("input", ["type", "checked", "disabled"]);
-    // Code blocks scroll sideways; tabindex lets keyboard users scroll them.
-    b.add_tag_attributes("pre", ["tabindex"]);
-    // ammonia adds rel="noopener noreferrer" to every <a>, also to anchors
-    // whose href it removed, which is invalid HTML. Outbound links in the
-    // theme carry their own rel.
-    b.link_rel(None);
-    b.clean(html).to_string()
-}
-
-/// Escapes text for HTML element content.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes text for a double-quoted HTML attribute.
-pub fn escape_attr(s: &str) -> String {
-    escape_html(s).replace('"', "&quot;").replace('\'', "&#39;")
-}
-
 /// Renders a one-line summary given in front matter: plain text, escaped.
 pub fn plain_summary(text: &str) -> String {
     format!("<p>{}</p>", escape_html(text.trim()))
-}
-
-/// Strips tags from HTML, for descriptions and the search index.
-pub fn strip_tags(html: &str) -> String {
-    // One pass: drop tags (a tag separates words), decode the entities our
-    // own escaping produces, and collapse whitespace.
-    const ENTITIES: [(&str, char); 5] = [
-        ("&amp;", '&'),
-        ("&lt;", '<'),
-        ("&gt;", '>'),
-        ("&quot;", '"'),
-        ("&#39;", '\''),
-    ];
-    let mut out = String::with_capacity(html.len());
-    let mut space = false;
-    let push = |out: &mut String, c: char, space: &mut bool| {
-        if c.is_whitespace() {
-            *space = !out.is_empty();
-        } else {
-            if *space {
-                out.push(' ');
-                *space = false;
-            }
-            out.push(c);
-        }
-    };
-    let mut rest = html;
-    while let Some(c) = rest.chars().next() {
-        match c {
-            '<' => match rest.find('>') {
-                Some(end) => {
-                    space = !out.is_empty();
-                    rest = &rest[end + 1..];
-                    continue;
-                }
-                None => break,
-            },
-            '&' => {
-                if let Some((name, ch)) = ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
-                    push(&mut out, *ch, &mut space);
-                    rest = &rest[name.len()..];
-                    continue;
-                }
-                push(&mut out, c, &mut space);
-            }
-            c => push(&mut out, c, &mut space),
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-    out
 }
 
 /// Minutes of reading at 200 words a minute, at least 1.
@@ -391,16 +294,6 @@ pub fn reading_time(words: usize) -> u32 {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn strip_tags_decodes_once_and_collapses_whitespace() {
-        assert_eq!(
-            strip_tags("  <p>A &amp;lt; b</p>\n<p>c&quot;d &#39;e&#39;</p> "),
-            "A &lt; b c\"d 'e'"
-        );
-        assert_eq!(strip_tags("x<b>y</b>z <unclosed"), "x y z");
-        assert_eq!(strip_tags("1 > 0 &nbsp;"), "1 > 0 &nbsp;");
-    }
     use super::*;
 
     fn md(src: &str, lang: &str) -> Rendered {

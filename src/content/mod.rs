@@ -6,12 +6,12 @@ pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
 pub mod slug;
-pub mod yaml;
 
 mod schema;
 
 use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::discover::{Kind, SourceFile};
+use crate::yaml;
 use highlight::Highlighter;
 use jiff::Zoned;
 use markdown::{RenderOptions, Rendered};
@@ -165,6 +165,23 @@ pub struct ParseContext<'a> {
     pub highlighter: &'a Highlighter,
     /// Files larger than this are refused (`limits.max_file_bytes`).
     pub max_file_bytes: u64,
+}
+
+impl<'a> ParseContext<'a> {
+    /// The context every parse of a site uses, from its configuration.
+    pub fn new(
+        config: &'a crate::config::Config,
+        tz: &'a jiff::tz::TimeZone,
+        highlighter: &'a Highlighter,
+    ) -> Self {
+        ParseContext {
+            tz,
+            site_lang: &config.language,
+            unsafe_html: config.markdown.unsafe_html,
+            highlighter,
+            max_file_bytes: config.limits.max_file_bytes,
+        }
+    }
 }
 
 /// Reads and parses one file. Returns the content (if usable) and every

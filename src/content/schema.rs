@@ -2,11 +2,12 @@
 //! only the file itself (dates, URLs, colours, ids).
 
 use super::{
-    date, render_body, slug, yaml, Author, Channel, Item, ItemKind, LinkSource, Origin, Page,
+    date, render_body, slug, Author, Channel, Item, ItemKind, LinkSource, Origin, Page,
     ParseContext, Parsed,
 };
 use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::discover::Kind;
+use crate::yaml;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -715,7 +716,7 @@ impl Validator<'_> {
     }
 
     fn path_or_url(&mut self, key: &str, value: &str) -> bool {
-        if super::markdown::is_unsafe_url(value) {
+        if crate::html::is_unsafe_url(value) {
             let loc = self.origin.key(key);
             self.push(
                 loc,

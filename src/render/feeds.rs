@@ -7,48 +7,34 @@ use super::xml::Xml;
 use super::{FeedOf, Renderer};
 use crate::config::FeedFormat;
 use crate::content::date::rfc3339;
-use crate::content::markdown::escape_html;
 use crate::content::ItemKind;
+use crate::html::escape_html;
+use crate::site::routes::feed_url;
 use serde_json::json;
 
-/// Renders one feed: (output path, bytes).
-pub fn render(r: &Renderer, of: FeedOf, fmt: FeedFormat) -> (String, Vec<u8>) {
+/// Renders one feed; `url` is its route's URL.
+pub fn render(r: &Renderer, of: FeedOf, fmt: FeedFormat, url: &str) -> Vec<u8> {
     let site = r.views.site;
-    let (base, title, list): (String, String, &[usize]) = match of {
+    let (base, title) = match of {
         FeedOf::Channel(c) => (
-            r.views.channels[c].url.clone(),
+            r.views.channels[c].url.as_str(),
             format!("{} – {}", site.channels[c].title, site.config.title),
-            &site.channel_items[c],
         ),
         FeedOf::Author(a) => (
-            r.views.authors[a].url.clone(),
+            r.views.authors[a].url.as_str(),
             format!("{} – {}", site.authors[a].name, site.config.title),
-            &site.author_items[a],
         ),
         FeedOf::Tag(t) => (
-            r.views.tags[t].url.clone(),
+            r.views.tags[t].url.as_str(),
             format!("{} – {}", site.tags[t].name, site.config.title),
-            &site.tags[t].items,
         ),
-        FeedOf::All => ("/".to_string(), site.config.title.clone(), &[]),
+        FeedOf::All => ("/", site.config.title.clone()),
     };
-    let all: Vec<usize>;
-    let list = if matches!(of, FeedOf::All) {
-        all = (0..site.items.len()).collect();
-        &all[..]
-    } else {
-        list
-    };
-    let items = &list[..list.len().min(site.config.feeds.limit)];
+    debug_assert_eq!(feed_url(base, fmt), url);
+    let items = site.feed_items(of);
     match fmt {
-        FeedFormat::Atom => (
-            format!("{}atom.xml", base.trim_start_matches('/')),
-            atom(r, &base, &title, items),
-        ),
-        FeedFormat::Json => (
-            format!("{}feed.json", base.trim_start_matches('/')),
-            json_feed(r, &base, &title, items),
-        ),
+        FeedFormat::Atom => atom(r, base, &title, &items),
+        FeedFormat::Json => json_feed(r, base, &title, &items),
     }
 }
 
@@ -84,7 +70,7 @@ fn updated_of(r: &Renderer, i: usize) -> String {
 fn atom(r: &Renderer, base: &str, title: &str, items: &[usize]) -> Vec<u8> {
     let site = r.views.site;
     let root = &site.config.base_url;
-    let self_url = absolute(root, &format!("{base}atom.xml"));
+    let self_url = absolute(root, &feed_url(base, FeedFormat::Atom));
     let updated = items
         .iter()
         .map(|&i| updated_of(r, i))
@@ -214,7 +200,7 @@ fn json_feed(r: &Renderer, base: &str, title: &str, items: &[usize]) -> Vec<u8> 
                 "tags": c.channels.iter().map(|x| x.title.as_str()).chain(c.tags.iter().map(|x| x.name.as_str())).collect::<Vec<_>>(),
             });
             if !c.summary_html.is_empty() {
-                e["summary"] = json!(crate::content::markdown::strip_tags(&c.summary_html));
+                e["summary"] = json!(crate::html::strip_tags(&c.summary_html));
             }
             if let Some(src) = &it.link {
                 e["external_url"] = json!(src.url);
@@ -231,7 +217,7 @@ fn json_feed(r: &Renderer, base: &str, title: &str, items: &[usize]) -> Vec<u8> 
         "version": "https://jsonfeed.org/version/1.1",
         "title": title,
         "home_page_url": absolute(root, base),
-        "feed_url": absolute(root, &format!("{base}feed.json")),
+        "feed_url": absolute(root, &feed_url(base, FeedFormat::Json)),
         "language": site.config.language,
         "items": entries,
     });

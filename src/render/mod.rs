@@ -2,7 +2,6 @@
 //! job becomes bytes. Rendering never mutates the model and never writes files.
 
 pub mod context;
-pub mod deps;
 pub mod feeds;
 mod pages;
 pub mod seo;
@@ -11,7 +10,6 @@ pub mod theme;
 pub mod views;
 pub mod xml;
 
-use crate::config::FeedFormat;
 use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::site::Site;
 use context::SiteContext;
@@ -34,41 +32,7 @@ pub enum Body {
     Copy(PathBuf),
 }
 
-/// Which list a feed belongs to.
-#[derive(Debug, Clone, Copy)]
-pub enum FeedOf {
-    Channel(usize),
-    Author(usize),
-    Tag(usize),
-    All,
-}
-
-/// One output file to produce.
-#[derive(Debug, Clone)]
-pub enum Job {
-    Hub,
-    Channels,
-    Channel(usize, usize),
-    Authors,
-    Author(usize, usize),
-    Tags,
-    Tag(usize, usize),
-    Item(usize),
-    Page(usize),
-    Archive,
-    ArchiveYear(i16),
-    NotFound,
-    Search,
-    Alias(usize),
-    Feed(FeedOf, FeedFormat),
-    Opml,
-    Sitemap(usize),
-    SitemapIndex,
-    Robots,
-    SearchIndex,
-    HighlightCss,
-    Static(String),
-}
+pub use crate::site::routes::{FeedOf, Job, Route};
 
 /// Renders jobs for one site with one theme.
 pub struct Renderer<'a> {
@@ -213,100 +177,52 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Everything this build writes, in a fixed order.
-    pub fn jobs(&self) -> Vec<Job> {
-        let site = self.views.site;
-        let per = site.config.paginate;
-        let pages_of = |n: usize| n.div_ceil(per).max(1);
-        let mut jobs = vec![
-            Job::Hub,
-            Job::Channels,
-            Job::Authors,
-            Job::Tags,
-            Job::Archive,
-            Job::NotFound,
-            Job::Search,
-            Job::Robots,
-            Job::SearchIndex,
-            Job::HighlightCss,
-        ];
-        for (c, list) in site.channel_items.iter().enumerate() {
-            jobs.extend((1..=pages_of(list.len())).map(|p| Job::Channel(c, p)));
-        }
-        for (a, list) in site.author_items.iter().enumerate() {
-            jobs.extend((1..=pages_of(list.len())).map(|p| Job::Author(a, p)));
-        }
-        for (t, tag) in site.tags.iter().enumerate() {
-            jobs.extend((1..=pages_of(tag.items.len())).map(|p| Job::Tag(t, p)));
-        }
-        jobs.extend((0..site.items.len()).map(Job::Item));
-        jobs.extend((0..site.pages.len()).map(Job::Page));
-        jobs.extend((0..site.aliases.len()).map(Job::Alias));
-        jobs.extend(self.archive_years().into_iter().map(Job::ArchiveYear));
-        for &f in &site.config.feeds.formats {
-            jobs.extend((0..site.channels.len()).map(|c| Job::Feed(FeedOf::Channel(c), f)));
-            jobs.extend((0..site.authors.len()).map(|a| Job::Feed(FeedOf::Author(a), f)));
-            jobs.extend((0..site.tags.len()).map(|t| Job::Feed(FeedOf::Tag(t), f)));
-            if site.config.feeds.all {
-                jobs.push(Job::Feed(FeedOf::All, f));
-            }
-        }
-        if !site.channels.is_empty() && !site.config.feeds.formats.is_empty() {
-            jobs.push(Job::Opml);
-        }
-        let n_sitemaps = sitemap::chunks(self.sitemap_len());
-        if n_sitemaps > 1 {
-            jobs.push(Job::SitemapIndex);
-        }
-        jobs.extend((0..n_sitemaps).map(Job::Sitemap));
-        jobs.extend(
-            self.views
-                .theme
-                .statics
-                .keys()
-                .filter(|p| *p != "css/highlight.css")
-                .map(|p| Job::Static(p.clone())),
-        );
-        jobs
+    /// Produces the output file of one route.
+    pub fn render(&self, route: &Route) -> Result<Output, Diagnostic> {
+        let body = match &route.job {
+            Job::Feed(of, fmt) => Body::Bytes(feeds::render(self, *of, *fmt, &route.url)),
+            Job::Opml => Body::Bytes(sitemap::opml(self)),
+            Job::Sitemap(k) => Body::Bytes(sitemap::sitemap(self, *k)),
+            Job::SitemapIndex => Body::Bytes(sitemap::index(self)),
+            Job::Robots => Body::Bytes(sitemap::robots(self)),
+            Job::SearchIndex => Body::Bytes(pages::search_index(self)),
+            Job::HighlightCss => Body::Bytes(self.highlight_css.clone().into_bytes()),
+            Job::Static(p) => match &self.views.theme.statics[p] {
+                StaticSource::Embedded(b) => Body::Embedded(b),
+                StaticSource::File(f) => Body::Copy(f.clone()),
+            },
+            page => Body::Bytes(pages::render_page(self, page, &route.url)?),
+        };
+        Ok(Output {
+            path: route.path.clone(),
+            body,
+        })
     }
 
-    /// Produces one output file.
-    pub fn render(&self, job: &Job) -> Result<Output, Diagnostic> {
-        let bytes = |path: &str, b: Vec<u8>| {
-            Ok(Output {
-                path: path.to_string(),
-                body: Body::Bytes(b),
-            })
-        };
-        match job {
-            Job::Feed(of, fmt) => {
-                let (path, b) = feeds::render(self, *of, *fmt);
-                bytes(&path, b)
+    /// Renders `routes` in parallel and hands each output to `sink`; once
+    /// `stop` says so, the remaining routes are skipped. Returns what the
+    /// sink produced, in route order, and every finding: render errors and
+    /// the sink's own.
+    pub fn render_routes<T: Send>(
+        &self,
+        routes: &[&Route],
+        stop: &(dyn Fn() -> bool + Sync),
+        sink: &(dyn Fn(&Route, Output) -> Result<T, Diagnostic> + Sync),
+    ) -> (Vec<T>, Vec<Diagnostic>) {
+        use rayon::prelude::*;
+        let results: Vec<Option<Result<T, Diagnostic>>> = routes
+            .par_iter()
+            .map(|route| (!stop()).then(|| self.render(route).and_then(|out| sink(route, out))))
+            .collect();
+        let mut done = Vec::with_capacity(results.len());
+        let mut found = Vec::new();
+        for r in results.into_iter().flatten() {
+            match r {
+                Ok(t) => done.push(t),
+                Err(d) => found.push(d),
             }
-            Job::Opml => bytes("feeds.opml", sitemap::opml(self)),
-            Job::Sitemap(k) => {
-                let name = if sitemap::chunks(self.sitemap_len()) > 1 {
-                    format!("sitemap-{}.xml", k + 1)
-                } else {
-                    "sitemap.xml".into()
-                };
-                bytes(&name, sitemap::sitemap(self, *k))
-            }
-            Job::SitemapIndex => bytes("sitemap.xml", sitemap::index(self)),
-            Job::Robots => bytes("robots.txt", sitemap::robots(self)),
-            Job::SearchIndex => bytes("search-index.json", pages::search_index(self)),
-            Job::HighlightCss => {
-                bytes("css/highlight.css", self.highlight_css.clone().into_bytes())
-            }
-            Job::Static(p) => Ok(Output {
-                path: p.clone(),
-                body: match &self.views.theme.statics[p] {
-                    StaticSource::Embedded(b) => Body::Embedded(b),
-                    StaticSource::File(f) => Body::Copy(f.clone()),
-                },
-            }),
-            page => pages::render_page(self, page),
         }
+        (done, found)
     }
 
     /// Renders a template with a context, mapping errors to diagnostics.
@@ -315,27 +231,10 @@ impl<'a> Renderer<'a> {
             .render(name, ctx)
             .map_err(|e| template_error(&e, &self.template_files))
     }
-
-    fn archive_years(&self) -> Vec<i16> {
-        let mut years: Vec<i16> = self
-            .views
-            .site
-            .items
-            .iter()
-            .map(|i| i.date.year())
-            .collect();
-        years.sort_unstable_by(|a, b| b.cmp(a));
-        years.dedup();
-        years
-    }
-
-    fn sitemap_len(&self) -> usize {
-        sitemap::entries(self).len()
-    }
 }
 
 fn escape_fn(s: &str) -> String {
-    crate::content::markdown::escape_attr(s)
+    crate::html::escape_attr(s)
 }
 
 /// Turns a Tera error (and its causes) into one diagnostic naming the

@@ -3,11 +3,11 @@
 
 use super::context::*;
 use super::seo::{absolute, describe, PageMeta};
-use super::{Body, Job, Output, Renderer};
-use crate::content::markdown::strip_tags;
+use super::{Job, Renderer};
 use crate::content::ItemKind;
 use crate::diagnostics::Diagnostic;
-use crate::site::permalink::output_path;
+use crate::html::strip_tags;
+use crate::site::routes::{archive_year_url, list_page_url, page_count};
 use serde_json::json;
 use tera::Context;
 
@@ -20,7 +20,8 @@ struct Draft {
     ctx: Context,
 }
 
-pub(super) fn render_page(r: &Renderer, job: &Job) -> Result<Output, Diagnostic> {
+/// Renders the HTML of a page job; `url` is its route's URL.
+pub(super) fn render_page(r: &Renderer, job: &Job, url: &str) -> Result<Vec<u8>, Diagnostic> {
     let d = match job {
         Job::Hub => hub(r),
         Job::Channels => channels(r),
@@ -33,15 +34,10 @@ pub(super) fn render_page(r: &Renderer, job: &Job) -> Result<Output, Diagnostic>
         Job::Page(p) => page(r, *p),
         Job::Archive => archive(r),
         Job::ArchiveYear(y) => archive_year(r, *y),
-        Job::NotFound => simple(r, "404.html", "404", "/404.html", "not_found_title", true),
-        Job::Search => simple(r, "search.html", "search", "/search/", "search_title", true),
+        Job::NotFound => simple(r, "404.html", "404", url, "not_found_title", true),
+        Job::Search => simple(r, "search.html", "search", url, "search_title", true),
         Job::Alias(k) => return alias(r, *k),
         _ => unreachable!("non-page job routed to pages"),
-    };
-    let path = if d.kind == "404" {
-        "404.html".to_string()
-    } else {
-        output_path(&d.meta.path)
     };
     let mut ctx = d.ctx;
     let strings = r.views.theme.strings_for(&d.lang);
@@ -51,11 +47,7 @@ pub(super) fn render_page(r: &Renderer, job: &Job) -> Result<Output, Diagnostic>
     ctx.insert("kind", d.kind);
     ctx.insert("page_path", &d.meta.path);
     ctx.insert("seo", &d.meta.into_seo(&r.views.site.config.base_url));
-    let html = r.render_template(d.template, &ctx)?;
-    Ok(Output {
-        path,
-        body: Body::Bytes(html.into_bytes()),
-    })
+    Ok(r.render_template(d.template, &ctx)?.into_bytes())
 }
 
 fn t(r: &Renderer, lang: &str, key: &str, fallback: &str) -> String {
@@ -102,14 +94,8 @@ fn paginate(
     page: usize,
 ) -> (Vec<ItemCard>, Paginator, String) {
     let per = r.views.site.config.paginate;
-    let total_pages = list.len().div_ceil(per).max(1);
-    let url_of = |n: usize| {
-        if n == 1 {
-            base.to_string()
-        } else {
-            format!("{base}page/{n}/")
-        }
-    };
+    let total_pages = page_count(list.len(), per);
+    let url_of = |n: usize| list_page_url(base, n);
     let start = ((page - 1) * per).min(list.len());
     let cards = list[start..(start + per).min(list.len())]
         .iter()
@@ -222,14 +208,7 @@ fn channel(r: &Renderer, c: usize, page: usize) -> Draft {
     let site = r.views.site;
     let ch = &site.channels[c];
     let summary = r.views.channel_summary(c, true);
-    // Featured items lead the channel page; the rest follow newest first.
-    let list = &site.channel_items[c];
-    let ordered: Vec<usize> = list
-        .iter()
-        .filter(|&&i| site.items[i].featured)
-        .chain(list.iter().filter(|&&i| !site.items[i].featured))
-        .copied()
-        .collect();
+    let ordered = site.channel_list(c);
     let (items, paginator, path) = paginate(r, &ordered, &summary.channel.url, page);
     let lang = ch.language.clone().unwrap_or_else(|| site_lang(r));
     let desc = ch
@@ -553,7 +532,7 @@ fn year_view(r: &Renderer, y: i16, with_items: bool) -> ArchiveYear {
     }
     ArchiveYear {
         year: y,
-        url: format!("/archive/{y}/"),
+        url: archive_year_url(y),
         count: ids.len(),
         months,
     }
@@ -562,6 +541,8 @@ fn year_view(r: &Renderer, y: i16, with_items: bool) -> ArchiveYear {
 fn archive(r: &Renderer) -> Draft {
     let lang = site_lang(r);
     let years: Vec<ArchiveYear> = r
+        .views
+        .site
         .archive_years()
         .into_iter()
         .map(|y| year_view(r, y, false))
@@ -639,8 +620,8 @@ fn simple(
     }
 }
 
-fn alias(r: &Renderer, k: usize) -> Result<Output, Diagnostic> {
-    let (from, owner) = &r.views.site.aliases[k];
+fn alias(r: &Renderer, k: usize) -> Result<Vec<u8>, Diagnostic> {
+    let (_, owner) = &r.views.site.aliases[k];
     let target = absolute(
         &r.views.site.config.base_url,
         &r.views.site.links[*owner].url,
@@ -651,11 +632,7 @@ fn alias(r: &Renderer, k: usize) -> Result<Output, Diagnostic> {
     ctx.insert("lang", &lang);
     ctx.insert("t", &r.views.theme.strings_for(&lang).all);
     ctx.insert("site", &r.site_value);
-    let html = r.render_template("alias.html", &ctx)?;
-    Ok(Output {
-        path: output_path(from),
-        body: Body::Bytes(html.into_bytes()),
-    })
+    Ok(r.render_template("alias.html", &ctx)?.into_bytes())
 }
 
 /// Body text kept per item in the search index, after the summary.

@@ -2,7 +2,7 @@
 //! and JSON-LD (escaped so that content can never close the `<script>`).
 
 use super::context::{Crumb, FeedLink, Seo, Translation};
-use crate::content::markdown::strip_tags;
+use crate::html::strip_tags;
 use serde_json::{json, Value};
 
 /// What a page says about itself, before it becomes [`Seo`].

@@ -3,77 +3,24 @@
 
 use super::seo::absolute;
 use super::xml::Xml;
-use super::Renderer;
+use super::{Job, Renderer};
 use crate::config::FeedFormat;
-use crate::content::date::rfc3339;
-
-/// The sitemap protocol's limit of URLs per file.
-pub const MAX_URLS: usize = 50_000;
-
-/// Number of sitemap files for `n` URLs.
-pub fn chunks(n: usize) -> usize {
-    n.div_ceil(MAX_URLS).max(1)
-}
-
-/// Every indexable URL with its last modification: list pages, items, pages.
-/// Drafts are not in the model unless `--drafts`; aliases are never listed.
-pub fn entries(r: &Renderer) -> Vec<(String, Option<String>)> {
-    let site = r.views.site;
-    let newest = site
-        .items
-        .first()
-        .map(|it| rfc3339(it.updated.as_ref().unwrap_or(&it.date)));
-    let mut v: Vec<(String, Option<String>)> = Vec::new();
-    for p in ["/", "/channels/", "/authors/", "/tags/", "/archive/"] {
-        v.push((p.to_string(), newest.clone()));
-    }
-    let lastmod_of = |list: &[usize]| list.first().map(|&i| rfc3339(&site.items[i].date));
-    for (c, ch) in r.views.channels.iter().enumerate() {
-        v.push((ch.url.clone(), lastmod_of(&site.channel_items[c])));
-    }
-    for (a, au) in r.views.authors.iter().enumerate() {
-        v.push((au.url.clone(), lastmod_of(&site.author_items[a])));
-    }
-    for (t, tg) in r.views.tags.iter().enumerate() {
-        v.push((tg.url.clone(), lastmod_of(&site.tags[t].items)));
-    }
-    for (it, l) in site.items.iter().zip(&site.links) {
-        v.push((
-            l.url.clone(),
-            Some(rfc3339(it.updated.as_ref().unwrap_or(&it.date))),
-        ));
-    }
-    let mut years: Vec<i16> = site.items.iter().map(|i| i.date.year()).collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    for y in years {
-        let newest = site
-            .items
-            .iter()
-            .find(|i| i.date.year() == y)
-            .map(|i| rfc3339(&i.date));
-        v.push((format!("/archive/{y}/"), newest));
-    }
-    for url in &site.page_urls {
-        v.push((url.clone(), None));
-    }
-    v
-}
+use crate::site::routes::{feed_url, SITEMAP_MAX_URLS as MAX_URLS};
 
 /// Sitemap file number `k`.
 pub fn sitemap(r: &Renderer, k: usize) -> Vec<u8> {
-    let base = &r.views.site.config.base_url;
-    let all = entries(r);
+    let site = r.views.site;
+    let base = &site.config.base_url;
     let mut x = Xml::new();
     x.open(
         "urlset",
         &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")],
     );
-    for (url, lastmod) in all.iter().skip(k * MAX_URLS).take(MAX_URLS) {
+    for route in site.routes.indexed().skip(k * MAX_URLS).take(MAX_URLS) {
         x.open("url", &[]);
-        x.text("loc", &[], &absolute(base, url));
-        if let Some(m) = lastmod {
-            x.text("lastmod", &[], m);
+        x.text("loc", &[], &absolute(base, &route.url));
+        if let Some(m) = site.lastmod(&route.job) {
+            x.text("lastmod", &[], &m);
         }
         x.close("url");
     }
@@ -89,13 +36,10 @@ pub fn index(r: &Renderer) -> Vec<u8> {
         "sitemapindex",
         &[("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9")],
     );
-    for k in 0..chunks(entries(r).len()) {
+    let files = r.views.site.routes.iter();
+    for route in files.filter(|r| matches!(r.job, Job::Sitemap(_))) {
         x.open("sitemap", &[]);
-        x.text(
-            "loc",
-            &[],
-            &absolute(base, &format!("/sitemap-{}.xml", k + 1)),
-        );
+        x.text("loc", &[], &absolute(base, &route.url));
         x.close("sitemap");
     }
     x.close("sitemapindex");
@@ -115,10 +59,10 @@ pub fn robots(r: &Renderer) -> Vec<u8> {
 pub fn opml(r: &Renderer) -> Vec<u8> {
     let site = r.views.site;
     let base = &site.config.base_url;
-    let file = if site.config.feeds.formats.contains(&FeedFormat::Atom) {
-        "atom.xml"
+    let format = if site.config.feeds.formats.contains(&FeedFormat::Atom) {
+        FeedFormat::Atom
     } else {
-        "feed.json"
+        FeedFormat::Json
     };
     let mut x = Xml::new();
     x.open("opml", &[("version", "2.0")]);
@@ -128,7 +72,7 @@ pub fn opml(r: &Renderer) -> Vec<u8> {
     x.open("body", &[]);
     for (c, ch) in r.views.channels.iter().enumerate() {
         let title = format!("{} – {}", ch.title, site.config.title);
-        let feed = absolute(base, &format!("{}{file}", ch.url));
+        let feed = absolute(base, &feed_url(&ch.url, format));
         let html = absolute(base, &ch.url);
         let desc = site.channels[c].description.clone().unwrap_or_default();
         x.empty(

@@ -3,9 +3,10 @@
 //! `themes/<name>/`, and the site's `templates/` overrides, layered in that
 //! order. Also the UI strings (`i18n/<lang>.yaml`).
 
-use crate::content::yaml;
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::discover::SourceTree;
+use crate::yaml;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -45,12 +46,8 @@ impl Theme {
     /// `default` theme, the built-in theme named `theme_name` (when it is not
     /// `default`), the site's `themes/<theme_name>/` folder, and the site's own
     /// `templates/` and `static/`.
-    pub fn load(
-        tree: &SourceTree,
-        theme_name: &str,
-        languages: &[String],
-        diags: &mut Vec<Diagnostic>,
-    ) -> Theme {
+    pub fn load(tree: &SourceTree, config: &Config, diags: &mut Vec<Diagnostic>) -> Theme {
+        let (theme_name, languages) = (config.theme.as_str(), &config.languages);
         let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
         let mut statics = BTreeMap::new();
         let mut i18n: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
@@ -101,12 +98,10 @@ impl Theme {
         if builtin_theme(theme_name).is_none() && tree.theme_files.is_empty() {
             let known: Vec<&str> = BUILTIN_THEMES.iter().map(|(n, _)| *n).collect();
             diags.push(Diagnostic::new(
-                Location::file("site.yaml"),
-                Problem::Io {
-                    what: format!(
-                        "theme `{theme_name}` not found: it is not built in ({}) and the site has no folder themes/{theme_name}/",
-                        known.join(", ")
-                    ),
+                config.spans.theme.clone(),
+                Problem::UnknownTheme {
+                    name: theme_name.to_string(),
+                    known,
                 },
             ));
         }

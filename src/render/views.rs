@@ -7,6 +7,7 @@ use crate::config::FeedFormat;
 use crate::content::date;
 use crate::content::markdown::{plain_summary, reading_time};
 use crate::content::ItemKind;
+use crate::site::routes::{author_url, channel_url, feed_url, tag_url};
 use crate::site::Site;
 
 /// Pre-computed views shared by all pages of a build.
@@ -43,7 +44,7 @@ impl<'a> Views<'a> {
             .map(|a| AuthorRef {
                 id: a.id.clone(),
                 name: a.name.clone(),
-                url: format!("/authors/{}/", a.id),
+                url: author_url(&a.id),
                 role: a.role.clone(),
                 avatar: a.avatar.clone(),
                 active: a.active,
@@ -55,7 +56,7 @@ impl<'a> Views<'a> {
             .map(|c| ChannelRef {
                 id: c.id.clone(),
                 title: c.title.clone(),
-                url: format!("/channels/{}/", c.id),
+                url: channel_url(&c.id),
                 color: c.color.clone(),
             })
             .collect();
@@ -65,7 +66,7 @@ impl<'a> Views<'a> {
             .map(|t| TagRef {
                 name: t.name.clone(),
                 slug: t.slug.clone(),
-                url: format!("/tags/{}/", t.slug),
+                url: tag_url(&t.slug),
             })
             .collect();
         let ids: rustc_hash::FxHashMap<&str, usize> = site
@@ -244,7 +245,7 @@ impl<'a> Views<'a> {
             } else {
                 String::new()
             },
-            feeds: self.feeds(&format!("/channels/{}/", ch.id), &ch.title),
+            feeds: self.feeds(&channel_url(&ch.id), &ch.title),
         }
     }
 
@@ -272,7 +273,7 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             languages: au.languages.clone(),
-            feeds: self.feeds(&format!("/authors/{}/", au.id), &au.name),
+            feeds: self.feeds(&author_url(&au.id), &au.name),
         }
     }
 
@@ -302,12 +303,12 @@ impl<'a> Views<'a> {
             .map(|f| match f {
                 FeedFormat::Atom => FeedLink {
                     title: format!("{title} (Atom)"),
-                    url: format!("{base}atom.xml"),
+                    url: feed_url(base, *f),
                     mime: "application/atom+xml",
                 },
                 FeedFormat::Json => FeedLink {
                     title: format!("{title} (JSON Feed)"),
-                    url: format!("{base}feed.json"),
+                    url: feed_url(base, *f),
                     mime: "application/feed+json",
                 },
             })

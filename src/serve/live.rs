@@ -71,7 +71,7 @@ fn rfind_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// The overlay listing a failed build's errors (warnings are left to the
 /// terminal). Every piece of text is HTML-escaped: messages quote content.
 pub fn overlay(diags: &[Diagnostic]) -> String {
-    let esc = crate::content::markdown::escape_attr;
+    let esc = crate::html::escape_attr;
     let mut items = String::new();
     for d in diags.iter().filter(|d| d.severity == Severity::Error) {
         let mut pos = d.file.clone();

@@ -4,11 +4,12 @@
 
 pub mod permalink;
 pub mod related;
+pub mod routes;
 
 use crate::config::Config;
 use crate::content::slug::slugify;
 use crate::content::{Author, Channel, Item, ItemKind, Page, Parsed};
-use crate::diagnostics::{Diagnostic, Location, Problem};
+use crate::diagnostics::{Diagnostic, Location, Problem, RefKind, TargetField};
 use crate::discover::Kind;
 use jiff::Zoned;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -93,26 +94,19 @@ pub struct Site {
     pub author_items: Vec<Vec<usize>>,
     /// (alias URL, index of the item it redirects to).
     pub aliases: Vec<(String, usize)>,
+    /// Every URL the build writes, with the job that renders it.
+    pub routes: routes::Routes,
 }
 
-/// URLs kurator itself writes; content may not claim them.
-const RESERVED: &[&str] = &[
-    "/",
-    "/channels/",
-    "/authors/",
-    "/tags/",
-    "/archive/",
-    "/search/",
-    "/404.html",
-];
-
 impl Site {
-    /// Builds the site model from parsed files. Problems are appended to `diags`.
+    /// Builds the site model from parsed files. `statics` are the output
+    /// paths of the files under `static/`. Problems are appended to `diags`.
     pub fn resolve(
         config: Config,
         parsed: Vec<Parsed>,
         sel: &Selection,
         broken: &Broken,
+        statics: &[String],
         diags: &mut Vec<Diagnostic>,
     ) -> Site {
         let mut authors = Vec::new();
@@ -149,7 +143,7 @@ impl Site {
                     diags.push(Diagnostic::new(
                         c.origin.key_item("curators", cur),
                         Problem::UnknownReference {
-                            kind: "curator",
+                            kind: RefKind::Curator,
                             id: cur.clone(),
                             known: known_authors.clone(),
                         },
@@ -173,9 +167,9 @@ impl Site {
                         it.origin.key_item(key, a),
                         Problem::UnknownReference {
                             kind: if key == "curator" {
-                                "curator"
+                                RefKind::Curator
                             } else {
-                                "author"
+                                RefKind::Author
                             },
                             id: a.clone(),
                             known: known_authors.clone(),
@@ -191,7 +185,7 @@ impl Site {
                     None => diags.push(Diagnostic::new(
                         it.origin.key_item("channels", c),
                         Problem::UnknownReference {
-                            kind: "channel",
+                            kind: RefKind::Channel,
                             id: c.clone(),
                             known: known_channels.clone(),
                         },
@@ -199,12 +193,12 @@ impl Site {
                 }
             }
             for (field, target) in [
-                ("in_reply_to", &it.in_reply_to),
-                ("translation_of", &it.translation_of),
+                (TargetField::InReplyTo, &it.in_reply_to),
+                (TargetField::TranslationOf, &it.translation_of),
             ] {
                 if let Some(t) = target {
                     if let Err(p) = target_index.find(t, field, &all_items) {
-                        diags.push(Diagnostic::new(it.origin.key(field), p));
+                        diags.push(Diagnostic::new(it.origin.key(field.key()), p));
                     }
                 }
             }
@@ -272,10 +266,12 @@ impl Site {
             channel_items: Vec::new(),
             author_items: Vec::new(),
             aliases: Vec::new(),
+            routes: routes::Routes::default(),
         };
         site.check_slugs(diags);
         site.build_aliases(diags);
         site.build_lists();
+        site.routes = routes::Routes::new(&site, statics.iter().map(String::as_str));
         site.check_paths(diags);
         site.build_threads();
         site.build_related();
@@ -320,11 +316,8 @@ impl Site {
     /// (macOS and Windows file systems would silently merge them).
     fn check_paths(&self, diags: &mut Vec<Diagnostic>) {
         let mut seen: FxHashMap<String, String> = FxHashMap::default();
-        for r in self.generated_urls() {
-            seen.insert(
-                permalink::output_path(&r).to_lowercase(),
-                format!("kurator's own `{r}`"),
-            );
+        for r in self.routes.generated() {
+            seen.insert(r.path.to_lowercase(), format!("kurator's own `{}`", r.url));
         }
         let mut claim = |url: &str, owner: &str, loc: Location| {
             let key = permalink::output_path(url).to_lowercase();
@@ -354,52 +347,6 @@ impl Site {
                 it.origin.key("aliases"),
             );
         }
-    }
-
-    /// URLs kurator writes besides items and pages: lists with their
-    /// pagination, feeds, archive years and site files. Content may not claim them.
-    pub fn generated_urls(&self) -> Vec<String> {
-        let mut v: Vec<String> = RESERVED.iter().map(|s| s.to_string()).collect();
-        v.extend(
-            [
-                "/feeds.opml",
-                "/sitemap.xml",
-                "/robots.txt",
-                "/search-index.json",
-                "/atom.xml",
-                "/feed.json",
-            ]
-            .map(String::from),
-        );
-        let per = self.config.paginate;
-        let lists = self
-            .channels
-            .iter()
-            .zip(&self.channel_items)
-            .map(|(c, l)| (format!("/channels/{}/", c.id), l.len()))
-            .chain(
-                self.authors
-                    .iter()
-                    .zip(&self.author_items)
-                    .map(|(a, l)| (format!("/authors/{}/", a.id), l.len())),
-            )
-            .chain(
-                self.tags
-                    .iter()
-                    .map(|t| (format!("/tags/{}/", t.slug), t.items.len())),
-            );
-        for (base, len) in lists {
-            v.extend((2..=len.div_ceil(per).max(1)).map(|n| format!("{base}page/{n}/")));
-            v.push(format!("{base}atom.xml"));
-            v.push(format!("{base}feed.json"));
-            v.push(base);
-        }
-        v.extend(
-            self.items
-                .iter()
-                .map(|i| format!("/archive/{}/", i.date.year())),
-        );
-        v
     }
 
     fn build_lists(&mut self) {
@@ -455,7 +402,7 @@ impl Site {
         let index = TargetIndex::new(&self.items);
         for i in 0..self.items.len() {
             if let Some(t) = self.items[i].in_reply_to.clone() {
-                if let Ok(p) = index.find(&t, "in_reply_to", &self.items) {
+                if let Ok(p) = index.find(&t, TargetField::InReplyTo, &self.items) {
                     if p != i {
                         self.links[i].parent = Some(p);
                         self.links[p].replies.push(i);
@@ -463,7 +410,7 @@ impl Site {
                 }
             }
             if let Some(t) = self.items[i].translation_of.clone() {
-                if let Ok(o) = index.find(&t, "translation_of", &self.items) {
+                if let Ok(o) = index.find(&t, TargetField::TranslationOf, &self.items) {
                     if o != i {
                         self.links[i].translations.push(o);
                         self.links[o].translations.push(i);
@@ -546,7 +493,7 @@ impl TargetIndex {
         TargetIndex { by_key }
     }
 
-    fn find(&self, target: &str, field: &'static str, items: &[Item]) -> Result<usize, Problem> {
+    fn find(&self, target: &str, field: TargetField, items: &[Item]) -> Result<usize, Problem> {
         let t = target.trim().trim_matches('/');
         // A permalink like /2020/04/slug/ ends in the slug.
         let candidates = self

@@ -25,16 +25,14 @@
 
 mod patch;
 
-use crate::config::Config;
 use crate::content::highlight::Highlighter;
-use crate::content::{parse_file, ParseContext, Parsed};
+use crate::content::{parse_file, ParseContext};
 use crate::diagnostics::{self, Diagnostic, Location, Problem};
-use crate::discover::{self, Kind, SourceFile};
+use crate::discover::{Kind, SourceFile};
 use crate::render::theme::Theme;
-use crate::render::{Body, Job, Renderer, RendererParts};
-use crate::site::permalink::output_path;
-use crate::site::{Selection, Site};
-use crate::{is_page, LoadOptions};
+use crate::render::{Body, Job, Output, Renderer, RendererParts, Route};
+use crate::site::Site;
+use crate::{LoadOptions, ParseResult};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
@@ -80,7 +78,7 @@ pub enum Outcome {
 }
 
 /// One cached parse result.
-type Cached = (Option<Parsed>, Vec<Diagnostic>);
+type Cached = ParseResult;
 
 /// Builds a site again and again, reusing what did not change.
 pub struct Builder {
@@ -90,8 +88,8 @@ pub struct Builder {
     cache: FxHashMap<(Kind, String), Cached>,
     /// Content files changed since the last complete build.
     dirty: FxHashSet<String>,
-    /// Output path → [`job_key`] of the last complete build.
-    job_keys: FxHashMap<String, String>,
+    /// Output path → job of the last complete build.
+    job_keys: FxHashMap<String, Job>,
     /// The model of the last complete build, for [`patch`].
     last: Option<Last>,
 }
@@ -101,7 +99,6 @@ pub struct Builder {
 struct Last {
     site: Site,
     theme: Theme,
-    statics: FxHashSet<String>,
     parts: RendererParts,
     /// The warnings of that build.
     warnings: Vec<Diagnostic>,
@@ -160,8 +157,8 @@ impl Builder {
         if let Some(built) = self.patch(previous) {
             return Outcome::Built(built);
         }
-        let (site, theme, statics, mut diags) = match self.load() {
-            Ok(loaded) => loaded,
+        let (site, theme, mut diags) = match self.load() {
+            Ok(loaded) => (loaded.site, loaded.theme, loaded.diagnostics),
             Err(d) => return failed(d),
         };
         let renderer = Renderer::new(&site, &theme, &mut diags);
@@ -172,9 +169,11 @@ impl Builder {
         // broken article can still be patched; from here on the new model
         // replaces it.
         self.last = None;
-        let jobs = renderer.jobs();
-        let first = self.first_jobs(&site, &jobs, open);
-        let (done, errors) = render_all(&renderer, &jobs, |i| first[i], previous, None);
+        let (first, second): (Vec<&Route>, Vec<&Route>) = site
+            .routes
+            .iter()
+            .partition(|r| self.is_first(&site, r, open));
+        let (done, errors) = render_all(&renderer, &first, previous, None);
         if !errors.is_empty() {
             return failed(errors.into_iter().chain(diags).collect());
         }
@@ -187,7 +186,7 @@ impl Builder {
             changed: changed.collect(),
             paths,
         });
-        let (rest, errors) = render_all(&renderer, &jobs, |i| !first[i], previous, Some(cancel));
+        let (rest, errors) = render_all(&renderer, &second, previous, Some(cancel));
         if cancel.load(Ordering::Relaxed) {
             return Outcome::Cancelled;
         }
@@ -197,7 +196,7 @@ impl Builder {
         let all: Vec<Rendered> = done.into_iter().chain(rest).collect();
         self.job_keys = all
             .iter()
-            .map(|r| (r.path.clone(), r.key.clone()))
+            .map(|r| (r.path.clone(), r.job.clone()))
             .collect();
         self.dirty.clear();
         diagnostics::sort(&mut diags);
@@ -208,112 +207,65 @@ impl Builder {
             .enumerate()
             .map(|(i, it)| (it.origin.rel.clone(), i))
             .collect();
+        let pages = site.routes.iter().filter(|r| r.job.is_page()).count();
         self.last = Some(Last {
             site,
             theme,
-            statics,
             parts,
             warnings: diags.clone(),
             items,
         });
-        Outcome::Built(finish(
-            all,
-            jobs.iter().filter(|j| is_page(j)).count(),
-            previous,
-            diags,
-        ))
+        Outcome::Built(finish(all, pages, previous, diags))
     }
 
-    /// Marks the jobs to render first: static files (cheap, and a changed
-    /// stylesheet should apply at once), the pages of changed content files,
-    /// and the pages open in a browser, found through the last build's
-    /// output-path → job map.
-    fn first_jobs(&self, site: &Site, jobs: &[Job], open: &FxHashSet<String>) -> Vec<bool> {
-        let open_keys: FxHashSet<&str> = open
-            .iter()
-            .filter_map(|p| self.job_keys.get(p).map(String::as_str))
-            .collect();
-        let hot =
-            |rel: &str, url: &str| self.dirty.contains(rel) || open.contains(&output_path(url));
-        jobs.iter()
-            .map(|job| match job {
-                Job::Static(_) | Job::HighlightCss => true,
-                Job::Item(i) => hot(&site.items[*i].origin.rel, &site.links[*i].url),
-                Job::Page(p) => hot(&site.pages[*p].origin.rel, &site.page_urls[*p]),
-                other => open_keys.contains(job_key(other).as_str()),
-            })
-            .collect()
-    }
-
-    /// Discover, parse (through the cache) and resolve; as [`crate::load`].
-    #[allow(clippy::type_complexity)]
-    fn load(
-        &mut self,
-    ) -> Result<(Site, Theme, FxHashSet<String>, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let config = crate::read_config(&self.opts)?;
-        let tree = discover::discover(&self.opts.site_dir, &config.theme, &self.opts.exclude);
-        let mut diags = tree.warnings.clone();
-        let tz = config.tz();
-        let parsed = self.parse_all(&tree.content, &config, &tz, &mut diags);
-        let sel = Selection {
-            drafts: self.opts.drafts,
-            future: self.opts.future,
-            now: crate::now(&tz),
-        };
-        let theme_name = config.theme.clone();
-        let languages = config.languages.clone();
-        let broken = crate::site::Broken::from_files(tree.content.iter().map(|(k, f)| {
-            let ok = self
-                .cache
-                .get(&(*k, f.rel.clone()))
-                .is_some_and(|c| c.0.is_some());
-            (*k, f.rel.as_str(), ok)
-        }));
-        let site = Site::resolve(config, parsed, &sel, &broken, &mut diags);
-        let theme = Theme::load(&tree, &theme_name, &languages, &mut diags);
-        let statics: FxHashSet<String> = theme.statics.keys().cloned().collect();
-        diags.extend(crate::check::run(&site, &statics));
-        Ok((site, theme, statics, diags))
-    }
-
-    /// Parses the files missing from the cache, drops entries of files that
-    /// are gone, and returns every parse result in tree order.
-    fn parse_all(
-        &mut self,
-        content: &[(Kind, SourceFile)],
-        config: &Config,
-        tz: &jiff::tz::TimeZone,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Vec<Parsed> {
-        let cx = ParseContext {
-            tz,
-            site_lang: &config.language,
-            unsafe_html: config.markdown.unsafe_html,
-            highlighter: &self.highlighter,
-            max_file_bytes: config.limits.max_file_bytes,
-        };
-        let missing: Vec<&(Kind, SourceFile)> = content
-            .iter()
-            .filter(|(k, f)| !self.cache.contains_key(&(*k, f.rel.clone())))
-            .collect();
-        let fresh: Vec<((Kind, String), Cached)> = missing
-            .par_iter()
-            .map(|(k, f)| ((*k, f.rel.clone()), parse_file(*k, f, &cx)))
-            .collect();
-        self.cache.extend(fresh);
-        let present: FxHashSet<(Kind, &str)> =
-            content.iter().map(|(k, f)| (*k, f.rel.as_str())).collect();
-        self.cache
-            .retain(|(k, rel), _| present.contains(&(*k, rel.as_str())));
-        let mut parsed = Vec::with_capacity(content.len());
-        for (k, f) in content {
-            if let Some((p, d)) = self.cache.get(&(*k, f.rel.clone())) {
-                diags.extend(d.iter().cloned());
-                parsed.extend(p.iter().cloned());
-            }
+    /// Whether a route is rendered in the first pass: static files (cheap,
+    /// and a changed stylesheet should apply at once), the pages of changed
+    /// content files, and the pages open in a browser, found through the
+    /// last build's output-path → job map.
+    fn is_first(&self, site: &Site, route: &Route, open: &FxHashSet<String>) -> bool {
+        let hot = |rel: &str| self.dirty.contains(rel) || open.contains(&route.path);
+        match &route.job {
+            Job::Static(_) | Job::HighlightCss => true,
+            Job::Item(i) => hot(&site.items[*i].origin.rel),
+            Job::Page(p) => hot(&site.pages[*p].origin.rel),
+            job => open
+                .iter()
+                .any(|p| self.job_keys.get(p).is_some_and(|j| j == job)),
         }
-        parsed
     }
+
+    /// Discover, parse through the cache, and resolve: [`crate::load_with`].
+    fn load(&mut self) -> Result<crate::Loaded, Vec<Diagnostic>> {
+        let (cache, highlighter) = (&mut self.cache, &self.highlighter);
+        crate::load_with(&self.opts, highlighter, &mut |files, cx| {
+            parse_cached(cache, files, cx)
+        })
+    }
+}
+
+/// Parses the files missing from `cache`, drops entries of files that are
+/// gone, and returns every parse result in the order of `content`.
+fn parse_cached(
+    cache: &mut FxHashMap<(Kind, String), Cached>,
+    content: &[(Kind, SourceFile)],
+    cx: &ParseContext,
+) -> Vec<ParseResult> {
+    let missing: Vec<&(Kind, SourceFile)> = content
+        .iter()
+        .filter(|(k, f)| !cache.contains_key(&(*k, f.rel.clone())))
+        .collect();
+    let fresh: Vec<((Kind, String), Cached)> = missing
+        .par_iter()
+        .map(|(k, f)| ((*k, f.rel.clone()), parse_file(*k, f, cx)))
+        .collect();
+    cache.extend(fresh);
+    let present: FxHashSet<(Kind, &str)> =
+        content.iter().map(|(k, f)| (*k, f.rel.as_str())).collect();
+    cache.retain(|(k, rel), _| present.contains(&(*k, rel.as_str())));
+    content
+        .iter()
+        .map(|(k, f)| cache.get(&(*k, f.rel.clone())).cloned().unwrap_or_default())
+        .collect()
 }
 
 /// A failed build (the dirty files stay dirty for the next attempt).
@@ -328,40 +280,25 @@ struct Rendered {
     bytes: Arc<[u8]>,
     /// New, or different from the previous snapshot.
     changed: bool,
-    /// The job that produced it, see [`job_key`].
-    key: String,
+    /// The job that produced it.
+    job: Job,
 }
 
-/// Renders the jobs `pick` selects, in parallel, stopping early when
-/// `cancel` is set. Returns the outputs in job order and the errors.
+/// Renders `routes` in parallel, stopping early when `cancel` is set.
+/// Returns the outputs in route order and the errors.
 fn render_all(
     renderer: &Renderer,
-    jobs: &[Job],
-    pick: impl Fn(usize) -> bool + Sync,
+    routes: &[&Route],
     prev: &Snapshot,
     cancel: Option<&AtomicBool>,
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
     let stop = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    let results: Vec<Option<Result<Rendered, Diagnostic>>> = jobs
-        .par_iter()
-        .enumerate()
-        .map(|(i, job)| (pick(i) && !stop()).then(|| render_one(renderer, job, prev)))
-        .collect();
-    let mut done = Vec::new();
-    let mut errors = Vec::new();
-    for r in results.into_iter().flatten() {
-        match r {
-            Ok(r) => done.push(r),
-            Err(d) => errors.push(d),
-        }
-    }
-    (done, errors)
+    renderer.render_routes(routes, &stop, &|route, out| compare(route, out, prev))
 }
 
-/// Renders one job and compares it with the previous snapshot: unchanged
-/// bytes keep the previous allocation.
-fn render_one(renderer: &Renderer, job: &Job, prev: &Snapshot) -> Result<Rendered, Diagnostic> {
-    let out = renderer.render(job)?;
+/// Reads one output into memory and compares it with the previous
+/// snapshot: unchanged bytes keep the previous allocation.
+fn compare(route: &Route, out: Output, prev: &Snapshot) -> Result<Rendered, Diagnostic> {
     let path = out.path;
     let io = |e: std::io::Error| {
         let what = format!("cannot read static file: {e}");
@@ -372,19 +309,19 @@ fn render_one(renderer: &Renderer, job: &Job, prev: &Snapshot) -> Result<Rendere
         Body::Embedded(b) => b.to_vec(),
         Body::Copy(src) => std::fs::read(src).map_err(io)?,
     };
-    let key = job_key(job);
+    let job = route.job.clone();
     match prev.files.get(&path) {
         Some(old) if **old == *bytes => Ok(Rendered {
             path,
             bytes: old.clone(),
             changed: false,
-            key,
+            job,
         }),
         _ => Ok(Rendered {
             path,
             bytes: bytes.into(),
             changed: true,
-            key,
+            job,
         }),
     }
 }
@@ -433,12 +370,6 @@ fn finish_patch(done: Vec<Rendered>, prev: &Snapshot, warnings: Vec<Diagnostic>)
         removed: Vec::new(),
         patched: 0,
     }
-}
-
-/// A job as a map key. `Job` has no `Hash`; its `Debug` form (`Item(3)`,
-/// `Channel(1, 2)`) names it exactly.
-fn job_key(job: &Job) -> String {
-    format!("{job:?}")
 }
 
 /// Whether `rel` lies inside the folder `dir` (both relative, `/`-separated).

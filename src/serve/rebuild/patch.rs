@@ -10,11 +10,10 @@
 //! caller runs the full pipeline, which reports problems the usual way.
 //! The `rebuild_patch_matches_full_build` test holds the two paths equal.
 
-use super::{finish_patch, render_one, Builder, Built, Cached, Last, Rendered, Snapshot};
+use super::{finish_patch, render_all, Builder, Built, Cached, Last, Snapshot};
 use crate::content::{parse_file, Item, ItemKind, ParseContext, Parsed};
 use crate::discover::{Kind, SourceFile};
-use crate::render::{Job, Renderer};
-use rayon::prelude::*;
+use crate::render::{Job, Renderer, Route};
 use rustc_hash::FxHashSet;
 
 impl Builder {
@@ -51,14 +50,13 @@ impl Builder {
         // full build that follows starts from scratch.
         if changed
             .iter()
-            .any(|&i| !crate::check::item(&last.site, &last.statics, i).is_empty())
+            .any(|&i| !crate::check::item(&last.site, i).is_empty())
         {
             return None;
         }
         let Last {
             site,
             theme,
-            statics,
             parts,
             warnings,
             items,
@@ -67,19 +65,18 @@ impl Builder {
         for &i in &changed {
             renderer.refresh_item(i);
         }
-        let mut seen = FxHashSet::default();
-        let jobs: Vec<Job> = changed
+        let showing: FxHashSet<Job> = changed
             .iter()
-            .flat_map(|&i| renderer.jobs_showing(i, sitemap))
-            .filter(|j| seen.insert(super::job_key(j)))
+            .flat_map(|&i| site.routes.showing(&site, i, sitemap))
             .collect();
-        let results: Vec<_> = jobs
-            .par_iter()
-            .map(|j| render_one(&renderer, j, previous))
+        let routes: Vec<&Route> = site
+            .routes
+            .iter()
+            .filter(|r| showing.contains(&r.job))
             .collect();
-        let mut done: Vec<Rendered> = Vec::with_capacity(results.len());
-        for r in results {
-            done.push(r.ok()?);
+        let (done, errors) = render_all(&renderer, &routes, previous, None);
+        if !errors.is_empty() {
+            return None;
         }
         let parts = renderer.into_parts();
         let mut built = finish_patch(done, previous, warnings.clone());
@@ -87,7 +84,6 @@ impl Builder {
         self.last = Some(Last {
             site,
             theme,
-            statics,
             parts,
             warnings,
             items,
@@ -103,13 +99,7 @@ fn reparse(b: &Builder, last: &Last, rel: &str, i: usize) -> Option<(Item, Cache
     let old = &last.site.items[i];
     let config = &last.site.config;
     let tz = config.tz();
-    let cx = ParseContext {
-        tz: &tz,
-        site_lang: &config.language,
-        unsafe_html: config.markdown.unsafe_html,
-        highlighter: &b.highlighter,
-        max_file_bytes: config.limits.max_file_bytes,
-    };
+    let cx = ParseContext::new(config, &tz, &b.highlighter);
     let file = SourceFile {
         rel: rel.to_string(),
         path: b.opts.site_dir.join(rel),
