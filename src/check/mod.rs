@@ -202,7 +202,7 @@ fn quote(g: &Guidelines, it: &Item, out: &mut Vec<Diagnostic>) {
         return;
     };
     let words = q.split_whitespace().count();
-    let loc = it.origin.key("quote");
+    let loc = it.origin.at("quote");
     if let Some(max) = g.max_quote_words {
         if words > max {
             out.push(finding(

@@ -25,11 +25,65 @@ pub struct Origin {
     pub fm_line: usize,
     pub body: String,
     pub body_line: usize,
+    /// Positions of the values later stages report on.
+    pub spans: Spans,
+}
+
+/// Positions (line, column in the file) of the front-matter values that
+/// resolving and checking report on, found once when the file is parsed,
+/// so later stages never read YAML text again.
+#[derive(Debug, Clone, Default)]
+pub struct Spans {
+    keys: Vec<(&'static str, (usize, usize))>,
+    items: Vec<(&'static str, String, (usize, usize))>,
 }
 
 impl Origin {
+    /// Records where `keys` and the elements of `lists` were written.
+    pub(in crate::content) fn record(
+        &mut self,
+        keys: &[&'static str],
+        lists: &[(&'static str, &[String])],
+    ) {
+        let pos = |l: Location| (l.line.unwrap_or(1), l.column.unwrap_or(1));
+        let mut spans = Spans::default();
+        for &k in keys {
+            if let Some((l, c)) = yaml::locate_key(&self.front_matter, k) {
+                spans.keys.push((k, (self.fm_line + l - 1, c)));
+            }
+        }
+        for &(k, values) in lists {
+            for v in values {
+                spans.items.push((k, v.clone(), pos(self.key_item(k, v))));
+            }
+        }
+        self.spans = spans;
+    }
+
+    /// Where the value of `key` was written (the file's start when it was
+    /// not, or was not recorded).
+    pub fn at(&self, key: &str) -> Location {
+        match self.spans.keys.iter().find(|(k, _)| *k == key) {
+            Some((_, (l, c))) => Location::at(&self.rel, *l, *c),
+            None => Location::at(&self.rel, 1, 1),
+        }
+    }
+
+    /// Where the list element `value` of `key` was written.
+    pub fn at_item(&self, key: &str, value: &str) -> Location {
+        let found = self
+            .spans
+            .items
+            .iter()
+            .find(|(k, v, _)| *k == key && v == value);
+        match found {
+            Some((_, _, (l, c))) => Location::at(&self.rel, *l, *c),
+            None => self.at(key),
+        }
+    }
+
     /// The position of a front-matter key's value (or the opening `---`).
-    pub fn key(&self, key: &str) -> Location {
+    pub(in crate::content) fn key(&self, key: &str) -> Location {
         match yaml::locate_key(&self.front_matter, key) {
             Some((l, c)) => Location::at(&self.rel, self.fm_line + l - 1, c),
             None => Location::at(&self.rel, 1, 1),
@@ -37,7 +91,7 @@ impl Origin {
     }
 
     /// The position of `needle` inside the value of `key`.
-    pub fn key_item(&self, key: &str, needle: &str) -> Location {
+    pub(in crate::content) fn key_item(&self, key: &str, needle: &str) -> Location {
         match yaml::locate_in_key(&self.front_matter, key, needle) {
             Some((l, c)) => Location::at(&self.rel, self.fm_line + l - 1, c),
             None => self.key(key),
@@ -106,34 +160,52 @@ pub struct LinkSource {
     pub via: Option<String>,
 }
 
-/// An article or a curated link.
-#[derive(Debug, Clone)]
-pub struct Item {
+/// Everything resolving reads from an item to place it: its URL, its lists
+/// and its relations. Two versions of an item with equal shapes resolve the
+/// same way, so `serve` patches an edit in place when only the rest changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
     pub kind: ItemKind,
-    pub title: String,
     pub date: Zoned,
-    pub updated: Option<Zoned>,
     pub authors: Vec<String>,
     /// The front-matter key the authors came from (`authors`, `author` or
     /// `curator`), to point problems at the right line.
     pub authors_key: &'static str,
     pub channels: Vec<String>,
     pub tags: Vec<String>,
-    pub summary: Option<String>,
     pub lang: Option<String>,
     pub draft: bool,
     pub featured: bool,
     pub slug: String,
     pub aliases: Vec<String>,
     pub in_reply_to: Option<String>,
+    pub translation_of: Option<String>,
+}
+
+/// An article or a curated link.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// What decides where the item appears (read through `Deref`).
+    pub shape: Shape,
+    pub title: String,
+    pub updated: Option<Zoned>,
+    pub summary: Option<String>,
     pub discuss: Vec<(String, String)>,
     pub disclosure: Option<String>,
-    pub translation_of: Option<String>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
     pub link: Option<LinkSource>,
     pub body: Rendered,
     pub origin: Origin,
+}
+
+// Items are read far more often than built; `it.date` reads as what it is,
+// while the split keeps "did the shape change" a single comparison.
+impl std::ops::Deref for Item {
+    type Target = Shape;
+    fn deref(&self) -> &Shape {
+        &self.shape
+    }
 }
 
 /// A standalone page (`pages/**/*.md`).
@@ -222,6 +294,7 @@ pub fn parse_bytes(
         fm_line: split.fm_line,
         body: split.body,
         body_line: split.body_line,
+        spans: Spans::default(),
     };
     let parsed = schema::build(kind, origin, cx, &mut diags);
     (parsed, diags)

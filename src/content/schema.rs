@@ -3,7 +3,7 @@
 
 use super::{
     date, render_body, slug, Author, Channel, Item, ItemKind, LinkSource, Origin, Page,
-    ParseContext, Parsed,
+    ParseContext, Parsed, Shape,
 };
 use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::discover::Kind;
@@ -289,6 +289,8 @@ pub(super) fn build(
             let color = fm.color.filter(|c| v.color(c));
             let lang = fm.language.as_deref().unwrap_or(cx.site_lang);
             let intro = render_body(&origin, lang, cx, v.diags);
+            let mut origin = origin;
+            origin.record(&["curators"], &[("curators", &fm.curators)]);
             Some(Parsed::Channel(Channel {
                 id: stem,
                 title: fm.title,
@@ -327,12 +329,12 @@ pub(super) fn build(
                 slug: fm.slug,
                 aliases: fm.aliases,
                 discuss: fm.discuss,
+                in_reply_to: fm.in_reply_to,
+                translation_of: fm.translation_of,
             };
             let image = fm.image.filter(|i| v.path_or_url("image", i));
             let mut item = v.item(ItemKind::Article, common, &stem, cx)?;
-            item.in_reply_to = fm.in_reply_to;
             item.disclosure = fm.disclosure;
-            item.translation_of = fm.translation_of;
             item.image = image;
             item.image_alt = fm.image_alt;
             Some(Parsed::Item(Box::new(item)))
@@ -372,6 +374,8 @@ pub(super) fn build(
                 slug: fm.slug,
                 aliases: fm.aliases,
                 discuss: fm.discuss,
+                in_reply_to: None,
+                translation_of: None,
             };
             let mut item = v.item(ItemKind::Link, common, &stem, cx)?;
             if !url_ok {
@@ -391,6 +395,8 @@ pub(super) fn build(
             let slug = v.slug(fm.slug.as_deref(), slug::split_date_prefix(&stem).1);
             let lang = fm.lang.as_deref().unwrap_or(cx.site_lang);
             let body = render_body(&origin, lang, cx, v.diags);
+            let mut origin = origin;
+            origin.record(&["slug"], &[]);
             Some(Parsed::Page(Page {
                 title: fm.title,
                 slug,
@@ -542,6 +548,8 @@ struct Common {
     slug: Option<String>,
     aliases: Vec<String>,
     discuss: BTreeMap<String, String>,
+    in_reply_to: Option<String>,
+    translation_of: Option<String>,
 }
 
 struct Validator<'a> {
@@ -593,12 +601,10 @@ impl Validator<'_> {
         let lang = c.lang.as_deref().unwrap_or(cx.site_lang).to_string();
         let body = render_body(self.origin, &lang, cx, self.diags);
         let date = date?;
-        Some(Item {
+        let shape = Shape {
             kind,
             authors_key: c.authors_key,
-            title: c.title,
             date,
-            updated,
             authors: c.authors,
             channels: c.channels,
             tags: c
@@ -606,21 +612,43 @@ impl Validator<'_> {
                 .into_iter()
                 .filter(|t| !t.trim().is_empty())
                 .collect(),
-            summary: non_empty(c.summary),
             lang: c.lang,
             draft: c.draft,
             featured: c.featured,
             slug,
             aliases: c.aliases,
-            in_reply_to: None,
+            in_reply_to: c.in_reply_to,
+            translation_of: c.translation_of,
+        };
+        let mut origin = self.origin.clone();
+        origin.record(
+            &[
+                "slug",
+                "aliases",
+                "in_reply_to",
+                "translation_of",
+                "quote",
+                shape.authors_key,
+                "channels",
+            ],
+            &[
+                (shape.authors_key, &shape.authors),
+                ("channels", &shape.channels),
+                ("aliases", &shape.aliases),
+            ],
+        );
+        Some(Item {
+            shape,
+            title: c.title,
+            updated,
+            summary: non_empty(c.summary),
             discuss,
             disclosure: None,
-            translation_of: None,
             image: None,
             image_alt: None,
             link: None,
             body,
-            origin: self.origin.clone(),
+            origin,
         })
     }
 

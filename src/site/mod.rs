@@ -141,7 +141,7 @@ impl Site {
             for cur in &c.curators {
                 if !author_ids.contains_key(cur.as_str()) && !broken.authors.contains(cur) {
                     diags.push(Diagnostic::new(
-                        c.origin.key_item("curators", cur),
+                        c.origin.at_item("curators", cur),
                         Problem::UnknownReference {
                             kind: RefKind::Curator,
                             id: cur.clone(),
@@ -164,7 +164,7 @@ impl Site {
                     Some(&i) => a_idx.push(i),
                     None if broken.authors.contains(a) => {}
                     None => diags.push(Diagnostic::new(
-                        it.origin.key_item(key, a),
+                        it.origin.at_item(key, a),
                         Problem::UnknownReference {
                             kind: if key == "curator" {
                                 RefKind::Curator
@@ -183,7 +183,7 @@ impl Site {
                     Some(&i) => c_idx.push(i),
                     None if broken.channels.contains(c) => {}
                     None => diags.push(Diagnostic::new(
-                        it.origin.key_item("channels", c),
+                        it.origin.at_item("channels", c),
                         Problem::UnknownReference {
                             kind: RefKind::Channel,
                             id: c.clone(),
@@ -198,7 +198,7 @@ impl Site {
             ] {
                 if let Some(t) = target {
                     if let Err(p) = target_index.find(t, field, &all_items) {
-                        diags.push(Diagnostic::new(it.origin.key(field.key()), p));
+                        diags.push(Diagnostic::new(it.origin.at(field.key()), p));
                     }
                 }
             }
@@ -283,7 +283,7 @@ impl Site {
         for it in &self.items {
             if let Some(other) = seen.insert((it.kind, it.slug.as_str()), it.origin.rel.as_str()) {
                 diags.push(Diagnostic::new(
-                    it.origin.key("slug"),
+                    it.origin.at("slug"),
                     Problem::DuplicateSlug {
                         slug: it.slug.clone(),
                         other: other.to_string(),
@@ -299,7 +299,7 @@ impl Site {
                 let alias = permalink::normalise_alias(a);
                 if !permalink::is_safe_path(&alias) {
                     diags.push(Diagnostic::new(
-                        it.origin.key_item("aliases", a),
+                        it.origin.at_item("aliases", a),
                         Problem::BadUrl {
                             field: "aliases".into(),
                             value: a.clone(),
@@ -334,17 +334,17 @@ impl Site {
             }
         };
         for (it, l) in self.items.iter().zip(&self.links) {
-            claim(&l.url, &it.origin.rel, it.origin.key("slug"));
+            claim(&l.url, &it.origin.rel, it.origin.at("slug"));
         }
         for (p, url) in self.pages.iter().zip(&self.page_urls) {
-            claim(url, &p.origin.rel, p.origin.key("slug"));
+            claim(url, &p.origin.rel, p.origin.at("slug"));
         }
         for (alias, owner) in &self.aliases {
             let it = &self.items[*owner];
             claim(
                 alias,
                 &format!("alias in {}", it.origin.rel),
-                it.origin.key("aliases"),
+                it.origin.at("aliases"),
             );
         }
     }

@@ -4,8 +4,9 @@
 //!
 //! It is taken only when it cannot differ from a full build: every changed
 //! file is an item of the last build, parses without any finding, has the
-//! same "shape" (everything resolving depends on: date, slug, authors,
-//! channels, tags, language, relations, draft and featured flags), had no
+//! same [`Shape`](crate::content::Shape) (everything resolving depends on:
+//! date, slug, authors, channels, tags, language, relations, draft and
+//! featured flags), had no
 //! warnings before and has none now. Anything else returns `None` and the
 //! caller runs the full pipeline, which reports problems the usual way.
 //! The `rebuild_patch_matches_full_build` test holds the two paths equal.
@@ -111,7 +112,7 @@ fn reparse(b: &Builder, last: &Last, rel: &str, i: usize) -> Option<(Item, Cache
     let Some(Parsed::Item(new)) = parsed else {
         return None;
     };
-    if !same_shape(old, &new) {
+    if old.shape != new.shape {
         return None;
     }
     let cached = (Some(Parsed::Item(new.clone())), Vec::new());
@@ -123,24 +124,6 @@ fn kind_of(it: &Item) -> Kind {
         ItemKind::Article => Kind::Article,
         ItemKind::Link => Kind::Link,
     }
-}
-
-/// Whether two versions of an item resolve the same way: equal in every
-/// field that decides its URL, its place in lists and its relations.
-fn same_shape(a: &Item, b: &Item) -> bool {
-    a.kind == b.kind
-        && a.date == b.date
-        && a.slug == b.slug
-        && a.authors == b.authors
-        && a.authors_key == b.authors_key
-        && a.channels == b.channels
-        && a.tags == b.tags
-        && a.lang == b.lang
-        && a.draft == b.draft
-        && a.featured == b.featured
-        && a.aliases == b.aliases
-        && a.in_reply_to == b.in_reply_to
-        && a.translation_of == b.translation_of
 }
 
 #[cfg(test)]
