@@ -113,6 +113,7 @@ pub enum Problem {
     Yaml {
         message: String,
     },
+    UnclosedQuote,
     UnknownKey {
         key: String,
         suggestion: Option<String>,
@@ -209,7 +210,7 @@ impl Problem {
             NoFrontMatter => "no-front-matter",
             UnclosedFrontMatter => "unclosed-front-matter",
             FrontMatterNotMapping => "front-matter-not-mapping",
-            Yaml { .. } => "yaml-syntax",
+            Yaml { .. } | UnclosedQuote => "yaml-syntax",
             UnknownKey { .. } => "unknown-key",
             MissingField { .. } => "missing-field",
             WrongType { .. } => "wrong-type",
@@ -289,6 +290,7 @@ impl Problem {
             UnclosedFrontMatter => "front matter is not closed by a `---` line".into(),
             FrontMatterNotMapping => "front matter must be a mapping of `key: value` lines".into(),
             Yaml { message } => format!("invalid YAML: {message}"),
+            UnclosedQuote => "invalid YAML: this quote is never closed".into(),
             UnknownKey { key, .. } => format!("unknown key `{key}`"),
             MissingField { field } => format!("missing required field `{field}`"),
             WrongType { message } => message.clone(),
@@ -364,6 +366,7 @@ impl Problem {
             WrongType { message } if message.contains("expected a string") => Some("write a single text here (quote it if it contains `: ` or starts with `[`, `{`, `*` or `&`)".into()),
             WrongType { .. } => Some("lists are written `[a, b]`, yes/no fields `true` or `false`; put text that YAML would read as something else in quotes".into()),
             Yaml { .. } => Some("check quotes, indentation and `key: value` spacing at or just before this line; quote values that contain `: ` or start with `[`, `{`, `*`, `&`, `!` or `@`".into()),
+            UnclosedQuote => Some("add the closing quote at the end of the value, on the same line (a quote inside the text is written \\\" in double quotes, '' in single quotes)".into()),
             BadDate { .. } => Some("use YYYY-MM-DD or an RFC 3339 date-time like 2024-05-01T09:30:00+02:00".into()),
             BadUrl { .. } => Some("write the full address, starting with https://".into()),
             UnsafeUrl { .. } => Some("javascript:, vbscript: and data: URLs are never allowed in content".into()),

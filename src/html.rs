@@ -21,7 +21,7 @@ pub fn sanitize(html: &str) -> String {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["class", "id"]);
     b.add_tags(["input"]);
-    b.add_tag_attributes("input", ["type", "checked", "disabled"]);
+    b.add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"]);
     // Code blocks scroll sideways; tabindex lets keyboard users scroll them.
     b.add_tag_attributes("pre", ["tabindex"]);
     // ammonia adds rel="noopener noreferrer" to every <a>, also to anchors

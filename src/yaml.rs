@@ -107,6 +107,14 @@ fn convert_error(
         Some(l) if l.line() > 0 => Location::at(file, first_line + l.line() - 1, l.column()),
         _ => Location::at(file, first_line.saturating_sub(1).max(1), 1),
     };
+    // libyaml reports an unclosed quote where the text ends (often the
+    // closing `---`) and names the opening quote only as context: point there.
+    if let Some((l, c)) = quote_context(&msg) {
+        return (
+            Location::at(file, first_line + l - 1, c),
+            Problem::UnclosedQuote,
+        );
+    }
     if let Some(key) = between(&bare, "unknown field `", "`") {
         // serde lists the keys of the mapping the key was found in, which is
         // right for nested mappings too (`feeds: {limt: 3}`).
@@ -157,6 +165,17 @@ fn convert_error(
         return (loc, Problem::WrongType { message: bare });
     }
     (loc, Problem::Yaml { message: bare })
+}
+
+/// The position of the opening quote in a libyaml "while scanning a quoted
+/// scalar at line L column C" context.
+fn quote_context(msg: &str) -> Option<(usize, usize)> {
+    let rest = msg
+        .split("while scanning a quoted scalar at line ")
+        .nth(1)?;
+    let (line, rest) = rest.split_once(" column ")?;
+    let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, col.parse().ok()?))
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -363,6 +382,14 @@ mod tests {
             from_str::<T>("title: a\ntitel: b\n", "a.md", 2, &["title", "tags"]).unwrap_err();
         assert_eq!((loc.line, loc.column), (Some(3), Some(1)));
         assert!(matches!(p, Problem::UnknownKey { suggestion: Some(ref s), .. } if s == "title"));
+    }
+
+    #[test]
+    fn unclosed_quote_points_at_the_opening_quote() {
+        let text = "tags: [a]\ntitle: \"Unclosed\nmore: x\n";
+        let (loc, p) = from_str::<T>(text, "a.md", 2, &["title", "tags"]).unwrap_err();
+        assert_eq!((loc.line, loc.column), (Some(3), Some(8)), "{p:?}");
+        assert_eq!(p, Problem::UnclosedQuote);
     }
 
     #[test]

@@ -7,6 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo test --locked
+# Tests that mount file systems (full disk, read-only output) need root;
+# they are #[ignore = "needs root"] and run here on purpose when we are root.
+if [ "$(id -u)" = 0 ]; then
+  cargo test --locked --test adversarial -- --ignored
+else
+  echo "all.sh: not root: skipping the tests marked 'needs root'" >&2
+fi
 cargo build --locked --release
 
 bash tests/setup-tools.sh

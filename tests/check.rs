@@ -977,3 +977,22 @@ fn unknown_theme_is_a_json_finding_at_the_theme_key() {
     assert_eq!(theme[0]["column"], 8, "at the value");
     assert_contains(theme[0]["hint"].as_str().unwrap(), "theme: newsroom");
 }
+
+/// An unclosed quote used to be reported at the closing `---`, where libyaml
+/// noticed the text had run out; it is reported where the quote opens.
+#[test]
+fn unclosed_quote_is_reported_where_it_opens() {
+    let site = copy_fixture("defects-clean");
+    site.write(
+        "articles/2024-04-04-quote.md",
+        "---\ntitle: \"Offenes Zitat\nauthors: [anna]\nchannels: [dialog]\n---\nText\n",
+    );
+    let found = findings(&check(&site.site, "json", &[]));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["code"], "yaml-syntax");
+    assert_eq!(
+        (found[0]["line"].as_u64(), found[0]["column"].as_u64()),
+        (Some(2), Some(8))
+    );
+    assert_contains(found[0]["hint"].as_str().unwrap(), "closing quote");
+}

@@ -187,6 +187,22 @@ pub fn render(src: &str, opts: &RenderOptions) -> Rendered {
                     continue;
                 }
             }
+            // pulldown-cmark's checkbox has no accessible name (axe rule
+            // `label`); the state word gives it one in the item's language.
+            Event::TaskListMarker(done) => {
+                let label = match (german, *done) {
+                    (true, true) => "Erledigt",
+                    (true, false) => "Offen",
+                    (false, true) => "Done",
+                    (false, false) => "Not done",
+                };
+                let checked = if *done { " checked=\"\"" } else { "" };
+                let input = format!(
+                    "<input disabled=\"\" type=\"checkbox\"{checked} aria-label=\"{label}\"/>\n"
+                );
+                events.push(Event::Html(input.into()));
+                continue;
+            }
             Event::Html(h) | Event::InlineHtml(h) => {
                 if h.trim() == MORE && more_at.is_none() {
                     more_at = Some(events.len());
@@ -350,6 +366,21 @@ mod tests {
         assert!(r.html.contains("<del>x</del>"));
         assert!(r.html.contains("checkbox"));
         assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn task_list_checkboxes_have_an_accessible_name() {
+        let de = md("- [x] fertig\n- [ ] offen\n", "de").html;
+        assert!(
+            de.contains(r#"type="checkbox" checked="" aria-label="Erledigt""#),
+            "{de}"
+        );
+        assert!(de.contains(r#"type="checkbox" aria-label="Offen""#), "{de}");
+        let en = md("- [ ] later\n\n<kbd>x</kbd>\n", "en").html;
+        assert!(
+            en.contains(r#"aria-label="Not done""#),
+            "sanitised too: {en}"
+        );
     }
 
     #[test]
