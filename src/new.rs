@@ -112,18 +112,52 @@ fn create(path: &Path, text: &str) -> Result<PathBuf, NewError> {
     Ok(path.to_path_buf())
 }
 
-/// Today's date (`YYYY-MM-DD`) in the site's time zone (`KURATOR_NOW` overrides "now").
-fn today(site: &Path) -> String {
-    let tz = fs::read_to_string(site.join("site.yaml"))
-        .ok()
-        .and_then(|t| crate::config::Config::parse(&t, None).ok())
-        .map(|c| c.tz())
-        .unwrap_or(jiff::tz::TimeZone::UTC);
-    let now = std::env::var("KURATOR_NOW")
-        .ok()
-        .and_then(|s| crate::content::date::parse(&s, &tz).ok())
-        .unwrap_or_else(|| jiff::Zoned::now().with_time_zone(tz));
-    now.strftime("%Y-%m-%d").to_string()
+/// What scaffolds take from `site.yaml`: the language their placeholder
+/// text is written in, and today's date in the site's time zone.
+struct SiteInfo {
+    german: bool,
+    today: String,
+}
+
+impl SiteInfo {
+    /// Reads `site.yaml` once; a missing or broken one gives English and UTC
+    /// (`new site` runs before there is one).
+    fn read(site: &Path) -> Self {
+        let config = fs::read_to_string(site.join("site.yaml"))
+            .ok()
+            .and_then(|t| crate::config::Config::parse(&t, None).ok());
+        let tz = config
+            .as_ref()
+            .map(|c| c.tz())
+            .unwrap_or(jiff::tz::TimeZone::UTC);
+        SiteInfo {
+            german: config.is_some_and(|c| c.language.starts_with("de")),
+            today: crate::now(&tz).strftime("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+/// Placeholder text of a scaffold, German for German sites (or articles).
+fn placeholder(german: bool, what: Placeholder) -> &'static str {
+    use Placeholder::*;
+    match (what, german) {
+        (Article, true) => "Erster Absatz: Worum es geht und warum es wichtig ist. Er wird zur Zusammenfassung.\n\n<!-- more -->\n\nDer Rest des Beitrags.\n",
+        (Article, false) => "First paragraph: what this is about and why it matters. It becomes the summary.\n\n<!-- more -->\n\nThe rest of the article.\n",
+        (Link, true) => "Warum lohnt sich die Lektüre? Ergänzen Sie Ihre eigene Sicht: Was sehen Sie genauso, was fehlt, was bedeutet es für uns?\n",
+        (Link, false) => "Why is this worth reading? Add your own view: what you agree with, what you would add, what it means for us.\n",
+        (Author, true) => "Ein paar Sätze über Sie und worüber Sie schreiben.\n",
+        (Author, false) => "A few sentences about you and what you write about.\n",
+        (Channel, true) => "Worum es in diesem Kanal geht und für wen er sich lohnt.\n",
+        (Channel, false) => "What this channel is about and who should follow it.\n",
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Placeholder {
+    Article,
+    Link,
+    Author,
+    Channel,
 }
 
 fn file_slug(title: &str) -> String {
@@ -146,13 +180,16 @@ pub fn article(
     require_site(site)?;
     require(site, "author", "authors", author)?;
     require(site, "channel", "channels", channel)?;
-    let date = today(site);
+    let info = SiteInfo::read(site);
+    let date = &info.today;
     let lang_line = lang
         .map(|l| format!("lang: {}\n", q(l)))
         .unwrap_or_default();
+    let german = lang.map_or(info.german, |l| l.starts_with("de"));
     let text = format!(
-        "---\ntitle: {}\ndate: {date}\nauthors: [{author}]\nchannels: [{channel}]\ntags: []\n{lang_line}draft: true\n---\nFirst paragraph: what this is about and why it matters. It becomes the summary.\n\n<!-- more -->\n\nThe rest of the article.\n",
-        q(title)
+        "---\ntitle: {}\ndate: {date}\nauthors: [{author}]\nchannels: [{channel}]\ntags: []\n{lang_line}draft: true\n---\n{}",
+        q(title),
+        placeholder(german, Placeholder::Article)
     );
     create(
         &site
@@ -179,12 +216,14 @@ pub fn link(
     }
     require(site, "author", "authors", curator)?;
     require(site, "channel", "channels", channel)?;
-    let date = today(site);
+    let info = SiteInfo::read(site);
+    let date = &info.today;
     let text = format!(
-        "---\nurl: {}\ntitle: {}\nsource: {}\ncurator: {curator}\ndate: {date}\nchannels: [{channel}]\ntags: []\n---\nWhy is this worth reading? Add your own view: what you agree with, what you would add, what it means for us.\n",
+        "---\nurl: {}\ntitle: {}\nsource: {}\ncurator: {curator}\ndate: {date}\nchannels: [{channel}]\ntags: []\n---\n{}",
         q(url),
         q(title),
-        q(source)
+        q(source),
+        placeholder(info.german, Placeholder::Link)
     );
     create(
         &site
@@ -200,7 +239,13 @@ pub fn author(site: &Path, id: &str, name: &str) -> Result<PathBuf, NewError> {
     if !is_valid_id(id) {
         return Err(NewError::BadId(id.to_string()));
     }
-    let text = format!("---\nname: {}\nrole: \"\"\nlanguages: [de]\nactive: true\n---\nA few sentences about you and what you write about.\n", q(name));
+    let info = SiteInfo::read(site);
+    let lang = if info.german { "de" } else { "en" };
+    let text = format!(
+        "---\nname: {}\nrole: \"\"\nlanguages: [{lang}]\nactive: true\n---\n{}",
+        q(name),
+        placeholder(info.german, Placeholder::Author)
+    );
     create(&site.join("authors").join(format!("{id}.md")), &text)
 }
 
@@ -210,7 +255,12 @@ pub fn channel(site: &Path, id: &str, title: &str) -> Result<PathBuf, NewError> 
     if !is_valid_id(id) {
         return Err(NewError::BadId(id.to_string()));
     }
-    let text = format!("---\ntitle: {}\ndescription: \"\"\ncurators: []\norder: 100\n---\nWhat this channel is about and who should follow it.\n", q(title));
+    let german = SiteInfo::read(site).german;
+    let text = format!(
+        "---\ntitle: {}\ndescription: \"\"\ncurators: []\norder: 100\n---\n{}",
+        q(title),
+        placeholder(german, Placeholder::Channel)
+    );
     create(&site.join("channels").join(format!("{id}.md")), &text)
 }
 
@@ -223,7 +273,7 @@ pub fn site(dir: &Path) -> Result<Vec<PathBuf>, NewError> {
     {
         return Err(NewError::Exists(dir.to_path_buf()));
     }
-    let date = today(dir);
+    let date = SiteInfo::read(dir).today;
     let files: Vec<(String, String)> = vec![
         ("site.yaml".into(), STARTER_SITE.into()),
         ("authors/redaktion.md".into(), "---\nname: Redaktion\nrole: Hub-Team\nlanguages: [de, en]\n---\nDas Team, das diesen Hub betreut.\n".into()),

@@ -416,3 +416,68 @@ fn title_without_letters_gets_a_placeholder_file_name() {
     assert!(Path::new(&site.dir.join(format!("articles/{TODAY}-untitled.md"))).is_file());
     site.assert_checks_clean();
 }
+
+/// Scaffolds used to write English placeholders into German sites.
+#[test]
+fn scaffolds_write_placeholders_in_the_site_language() {
+    let site = NewSite::create(); // `new site` makes a German hub
+    site.scaffold(&["author", "jana", "--name", "Jana"])
+        .assert_ok();
+    site.scaffold(&["channel", "kultur", "--title", "Kultur"])
+        .assert_ok();
+    let de = site.scaffold(&[
+        "article",
+        "Hallo",
+        "--author",
+        "jana",
+        "--channel",
+        "kultur",
+    ]);
+    de.assert_ok();
+    let en = site.scaffold(&[
+        "article",
+        "Hello",
+        "--author",
+        "jana",
+        "--channel",
+        "kultur",
+        "--lang",
+        "en",
+    ]);
+    en.assert_ok();
+    site.scaffold(&[
+        "link",
+        "https://example.com/a",
+        "--title",
+        "A",
+        "--source",
+        "Ex",
+        "--curator",
+        "jana",
+        "--channel",
+        "kultur",
+    ])
+    .assert_ok();
+    let text_of = |folder: &str, needle: &str| -> String {
+        let name = site
+            .files(folder)
+            .into_iter()
+            .find(|f| f.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle} in {folder}"));
+        site.read(&format!("{folder}/{name}"))
+    };
+    assert_contains(&site.read("authors/jana.md"), "Ein paar Sätze über Sie");
+    assert_contains(&site.read("authors/jana.md"), "languages: [de]");
+    assert_contains(
+        &site.read("channels/kultur.md"),
+        "Worum es in diesem Kanal geht",
+    );
+    assert_contains(&text_of("articles", "hallo"), "Erster Absatz");
+    assert_contains(&text_of("articles", "hello"), "First paragraph");
+    assert_contains(&text_of("links", "-a.md"), "Warum lohnt sich die Lektüre?");
+    for text in [site.read("authors/jana.md"), text_of("links", "-a.md")] {
+        assert_not_contains(&text, "Why is this");
+        assert_not_contains(&text, "A few sentences");
+    }
+    site.assert_checks_clean();
+}
