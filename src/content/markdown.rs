@@ -110,26 +110,15 @@ pub fn render(src: &str, opts: &RenderOptions) -> Rendered {
                         continue;
                     }
                     Tag::Heading { .. } => heading = Some((events.len(), String::new())),
-                    Tag::Link { dest_url, .. } => {
+                    Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
+                        let is_image = matches!(tag, Tag::Image { .. });
                         let (url, problem) = checked_url(dest_url);
-                        out.refs.push(BodyRef {
-                            url: dest_url.to_string(),
-                            is_image: false,
-                            offset: range.start,
-                            alt: String::new(),
-                        });
-                        if let Some(p) = problem {
-                            out.problems.push((range.start, p));
-                            events.push(Event::Start(relink(tag, url)));
-                            continue;
+                        if is_image {
+                            alt_of = Some(out.refs.len());
                         }
-                    }
-                    Tag::Image { dest_url, .. } => {
-                        let (url, problem) = checked_url(dest_url);
-                        alt_of = Some(out.refs.len());
                         out.refs.push(BodyRef {
                             url: dest_url.to_string(),
-                            is_image: true,
+                            is_image,
                             offset: range.start,
                             alt: String::new(),
                         });

@@ -74,39 +74,49 @@ const CHANNEL_KEYS: &[&str] = &[
     "language",
 ];
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ArticleFm {
-    #[serde(deserialize_with = "yaml::text")]
-    title: String,
-    #[serde(default, deserialize_with = "yaml::opt_text")]
-    date: Option<String>,
-    #[serde(default, deserialize_with = "yaml::opt_text")]
-    updated: Option<String>,
-    #[serde(default, deserialize_with = "yaml::text_list")]
-    authors: Vec<String>,
+/// Declares the front matter of an item kind: the fields articles and links
+/// share, written once here, plus the kind's own.
+macro_rules! item_fm {
+    ($name:ident { $($own:tt)* }) => {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct $name {
+            #[serde(deserialize_with = "yaml::text")]
+            title: String,
+            #[serde(default, deserialize_with = "yaml::opt_text")]
+            date: Option<String>,
+            #[serde(default, deserialize_with = "yaml::opt_text")]
+            updated: Option<String>,
+            #[serde(default, deserialize_with = "yaml::text_list")]
+            authors: Vec<String>,
+            #[serde(default, deserialize_with = "yaml::text_list")]
+            channels: Vec<String>,
+            #[serde(default, deserialize_with = "yaml::text_list")]
+            tags: Vec<String>,
+            #[serde(default, deserialize_with = "yaml::opt_text")]
+            summary: Option<String>,
+            #[serde(default)]
+            lang: Option<String>,
+            #[serde(default)]
+            draft: bool,
+            #[serde(default)]
+            featured: bool,
+            #[serde(default, deserialize_with = "yaml::opt_text")]
+            slug: Option<String>,
+            #[serde(default, deserialize_with = "yaml::text_list")]
+            aliases: Vec<String>,
+            #[serde(default)]
+            discuss: BTreeMap<String, String>,
+            $($own)*
+        }
+    };
+}
+
+item_fm!(ArticleFm {
     #[serde(default)]
     author: Option<String>,
-    #[serde(default, deserialize_with = "yaml::text_list")]
-    channels: Vec<String>,
-    #[serde(default, deserialize_with = "yaml::text_list")]
-    tags: Vec<String>,
-    #[serde(default, deserialize_with = "yaml::opt_text")]
-    summary: Option<String>,
-    #[serde(default)]
-    lang: Option<String>,
-    #[serde(default)]
-    draft: bool,
-    #[serde(default)]
-    featured: bool,
-    #[serde(default, deserialize_with = "yaml::opt_text")]
-    slug: Option<String>,
-    #[serde(default, deserialize_with = "yaml::text_list")]
-    aliases: Vec<String>,
     #[serde(default, deserialize_with = "yaml::opt_text")]
     in_reply_to: Option<String>,
-    #[serde(default)]
-    discuss: BTreeMap<String, String>,
     #[serde(default, deserialize_with = "yaml::opt_text")]
     disclosure: Option<String>,
     #[serde(default, deserialize_with = "yaml::opt_text")]
@@ -115,7 +125,7 @@ struct ArticleFm {
     image: Option<String>,
     #[serde(default, deserialize_with = "yaml::opt_text")]
     image_alt: Option<String>,
-}
+});
 const ARTICLE_KEYS: &[&str] = &[
     "title",
     "date",
@@ -138,12 +148,8 @@ const ARTICLE_KEYS: &[&str] = &[
     "image_alt",
 ];
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LinkFm {
+item_fm!(LinkFm {
     url: String,
-    #[serde(deserialize_with = "yaml::text")]
-    title: String,
     #[serde(deserialize_with = "yaml::text")]
     source: String,
     #[serde(default, deserialize_with = "yaml::opt_text")]
@@ -152,33 +158,9 @@ struct LinkFm {
     quote: Option<String>,
     #[serde(default)]
     curator: Option<String>,
-    #[serde(default, deserialize_with = "yaml::text_list")]
-    authors: Vec<String>,
-    #[serde(default, deserialize_with = "yaml::opt_text")]
-    date: Option<String>,
-    #[serde(default, deserialize_with = "yaml::opt_text")]
-    updated: Option<String>,
-    #[serde(default, deserialize_with = "yaml::text_list")]
-    channels: Vec<String>,
-    #[serde(default, deserialize_with = "yaml::text_list")]
-    tags: Vec<String>,
     #[serde(default)]
     via: Option<String>,
-    #[serde(default)]
-    lang: Option<String>,
-    #[serde(default, deserialize_with = "yaml::opt_text")]
-    summary: Option<String>,
-    #[serde(default)]
-    draft: bool,
-    #[serde(default)]
-    featured: bool,
-    #[serde(default, deserialize_with = "yaml::opt_text")]
-    slug: Option<String>,
-    #[serde(default, deserialize_with = "yaml::text_list")]
-    aliases: Vec<String>,
-    #[serde(default)]
-    discuss: BTreeMap<String, String>,
-}
+});
 const LINK_KEYS: &[&str] = &[
     "url",
     "title",
@@ -219,6 +201,30 @@ const PAGE_KEYS: &[&str] = &["title", "slug", "lang", "menu", "weight"];
 
 fn yes() -> bool {
     true
+}
+
+/// Moves the fields articles and links share out of a front-matter struct.
+macro_rules! common {
+    ($fm:ident, $authors:expr, $authors_key:expr, $in_reply_to:expr, $translation_of:expr) => {
+        Common {
+            title: $fm.title,
+            date: $fm.date,
+            updated: $fm.updated,
+            authors: $authors,
+            authors_key: $authors_key,
+            channels: $fm.channels,
+            tags: $fm.tags,
+            summary: $fm.summary,
+            lang: $fm.lang,
+            draft: $fm.draft,
+            featured: $fm.featured,
+            slug: $fm.slug,
+            aliases: $fm.aliases,
+            discuss: $fm.discuss,
+            in_reply_to: $in_reply_to,
+            translation_of: $translation_of,
+        }
+    };
 }
 
 /// Deserialises and validates one file's front matter, renders its body.
@@ -314,24 +320,7 @@ pub(super) fn build(
             if let Some(a) = fm.author {
                 authors.insert(0, a);
             }
-            let common = Common {
-                title: fm.title,
-                date: fm.date,
-                updated: fm.updated,
-                authors,
-                authors_key,
-                channels: fm.channels,
-                tags: fm.tags,
-                summary: fm.summary,
-                lang: fm.lang,
-                draft: fm.draft,
-                featured: fm.featured,
-                slug: fm.slug,
-                aliases: fm.aliases,
-                discuss: fm.discuss,
-                in_reply_to: fm.in_reply_to,
-                translation_of: fm.translation_of,
-            };
+            let common = common!(fm, authors, authors_key, fm.in_reply_to, fm.translation_of);
             let image = fm.image.filter(|i| v.path_or_url("image", i));
             let mut item = v.item(ItemKind::Article, common, &stem, cx)?;
             item.disclosure = fm.disclosure;
@@ -359,24 +348,7 @@ pub(super) fn build(
                     Problem::MissingField { field: "curator" },
                 ));
             }
-            let common = Common {
-                title: fm.title,
-                date: fm.date,
-                updated: fm.updated,
-                authors,
-                authors_key,
-                channels: fm.channels,
-                tags: fm.tags,
-                summary: fm.summary,
-                lang: fm.lang,
-                draft: fm.draft,
-                featured: fm.featured,
-                slug: fm.slug,
-                aliases: fm.aliases,
-                discuss: fm.discuss,
-                in_reply_to: None,
-                translation_of: None,
-            };
+            let common = common!(fm, authors, authors_key, None, None);
             let mut item = v.item(ItemKind::Link, common, &stem, cx)?;
             if !url_ok {
                 return None;

@@ -119,17 +119,21 @@ fn paginate(
 
 fn meta(title: String, description: String, path: String, entity: serde_json::Value) -> PageMeta {
     PageMeta {
-        title,
-        description,
+        head: Seo {
+            title,
+            description,
+            canonical: String::new(),
+            og_type: "website",
+            image: None,
+            image_alt: None,
+            alternates: Vec::new(),
+            feeds: Vec::new(),
+            breadcrumbs: Vec::new(),
+            jsonld: String::new(),
+            noindex: false,
+        },
         path,
-        og_type: "website",
-        image: None,
-        image_alt: None,
-        alternates: Vec::new(),
-        feeds: Vec::new(),
-        breadcrumbs: Vec::new(),
         entity,
-        noindex: false,
     }
 }
 
@@ -161,11 +165,13 @@ fn hub(r: &Renderer) -> Draft {
     let base = &site.config.base_url;
     let entity = json!({"@type": "WebSite", "name": site.config.title, "description": desc, "url": absolute(base, "/"), "inLanguage": lang});
     let mut m = meta(site.config.title.clone(), desc, "/".into(), entity);
-    m.feeds = (0..site.channels.len())
+    m.head.feeds = (0..site.channels.len())
         .flat_map(|c| r.views.channel_summary(c, false).feeds)
         .collect();
     if site.config.feeds.all {
-        m.feeds.splice(0..0, r.views.feeds("/", &site.config.title));
+        m.head
+            .feeds
+            .splice(0..0, r.views.feeds("/", &site.config.title));
     }
     let mut ctx = Context::new();
     ctx.insert("sections", &sections);
@@ -191,8 +197,8 @@ fn channels(r: &Renderer) -> Draft {
         "/channels/".into(),
         collection(r, &title, "/channels/", &desc),
     );
-    m.breadcrumbs = crumbs(r, &lang, &[(&title, "/channels/".into())]);
-    m.feeds = list.iter().flat_map(|c| c.feeds.clone()).collect();
+    m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/channels/".into())]);
+    m.head.feeds = list.iter().flat_map(|c| c.feeds.clone()).collect();
     let mut ctx = Context::new();
     ctx.insert("channels", &list);
     Draft {
@@ -221,9 +227,9 @@ fn channel(r: &Renderer, c: usize, page: usize) -> Draft {
         path.clone(),
         collection(r, &ch.title, &path, &desc),
     );
-    m.feeds = summary.feeds.clone();
+    m.head.feeds = summary.feeds.clone();
     let channels_title = t(r, &lang, "channels_title", "Channels");
-    m.breadcrumbs = crumbs(
+    m.head.breadcrumbs = crumbs(
         r,
         &lang,
         &[
@@ -257,7 +263,7 @@ fn authors(r: &Renderer) -> Draft {
         "/authors/".into(),
         collection(r, &title, "/authors/", &desc),
     );
-    m.breadcrumbs = crumbs(r, &lang, &[(&title, "/authors/".into())]);
+    m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/authors/".into())]);
     let mut ctx = Context::new();
     ctx.insert("authors", &list);
     Draft {
@@ -296,12 +302,12 @@ fn author(r: &Renderer, a: usize, page: usize) -> Draft {
     let entity =
         json!({"@type": "ProfilePage", "url": absolute(base, &path), "mainEntity": person});
     let mut m = meta(au.name.clone(), desc, path, entity);
-    m.og_type = "profile";
-    m.image = au.avatar.clone();
-    m.image_alt = Some(au.name.clone());
-    m.feeds = summary.feeds.clone();
+    m.head.og_type = "profile";
+    m.head.image = au.avatar.clone();
+    m.head.image_alt = Some(au.name.clone());
+    m.head.feeds = summary.feeds.clone();
     let authors_title = t(r, &lang, "authors_title", "Authors");
-    m.breadcrumbs = crumbs(
+    m.head.breadcrumbs = crumbs(
         r,
         &lang,
         &[
@@ -335,7 +341,7 @@ fn tags(r: &Renderer) -> Draft {
         "/tags/".into(),
         collection(r, &title, "/tags/", &desc),
     );
-    m.breadcrumbs = crumbs(r, &lang, &[(&title, "/tags/".into())]);
+    m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/tags/".into())]);
     let mut ctx = Context::new();
     ctx.insert("tags", &list);
     Draft {
@@ -359,9 +365,9 @@ fn tag(r: &Renderer, k: usize, page: usize) -> Draft {
         path.clone(),
         collection(r, &tg.name, &path, &desc),
     );
-    m.feeds = r.views.feeds(&summary.tag.url, &tg.name);
+    m.head.feeds = r.views.feeds(&summary.tag.url, &tg.name);
     let tags_title = t(r, &lang, "tags_title", "Tags");
-    m.breadcrumbs = crumbs(
+    m.head.breadcrumbs = crumbs(
         r,
         &lang,
         &[
@@ -420,10 +426,10 @@ fn item(r: &Renderer, i: usize) -> Draft {
         entity["isBasedOn"] = json!({"@type": "CreativeWork", "url": src.url, "name": it.title, "publisher": {"@type": "Organization", "name": src.name}});
     }
     let mut m = meta(it.title.clone(), desc, page.card.url.clone(), entity);
-    m.og_type = "article";
-    m.image = it.image.clone();
-    m.image_alt = it.image_alt.clone();
-    m.alternates = if page.translations.is_empty() {
+    m.head.og_type = "article";
+    m.head.image = it.image.clone();
+    m.head.image_alt = it.image_alt.clone();
+    m.head.alternates = if page.translations.is_empty() {
         Vec::new()
     } else {
         let mut alts = vec![Translation {
@@ -435,7 +441,7 @@ fn item(r: &Renderer, i: usize) -> Draft {
         alts
     };
     let l = &site.links[i];
-    m.feeds = l
+    m.head.feeds = l
         .channels
         .iter()
         .flat_map(|&c| {
@@ -444,13 +450,14 @@ fn item(r: &Renderer, i: usize) -> Draft {
         })
         .collect();
     for &a in &l.authors {
-        m.feeds.extend(
+        m.head.feeds.extend(
             r.views
                 .feeds(&r.views.authors[a].url, &r.views.authors[a].name),
         );
     }
     for &k in &l.tags {
-        m.feeds
+        m.head
+            .feeds
             .extend(r.views.feeds(&r.views.tags[k].url, &r.views.tags[k].name));
     }
     let first = page
@@ -463,7 +470,7 @@ fn item(r: &Renderer, i: usize) -> Draft {
         trail.push((title.as_str(), url.clone()));
     }
     trail.push((it.title.as_str(), page.card.url.clone()));
-    m.breadcrumbs = crumbs(r, &lang, &trail);
+    m.head.breadcrumbs = crumbs(r, &lang, &trail);
     let (template, kind) = match it.kind {
         ItemKind::Article => ("article.html", "article"),
         ItemKind::Link => ("link.html", "link"),
@@ -487,7 +494,7 @@ fn page(r: &Renderer, p: usize) -> Draft {
     let desc = describe(pg.body.summary_html.as_deref().unwrap_or(&pg.body.html));
     let entity = json!({"@type": "WebPage", "name": pg.title, "url": absolute(&site.config.base_url, &url), "inLanguage": lang});
     let mut m = meta(pg.title.clone(), desc, url.clone(), entity);
-    m.breadcrumbs = crumbs(r, &lang, &[(&pg.title, url)]);
+    m.head.breadcrumbs = crumbs(r, &lang, &[(&pg.title, url)]);
     let mut ctx = Context::new();
     ctx.insert(
         "page",
@@ -555,7 +562,7 @@ fn archive(r: &Renderer) -> Draft {
         "/archive/".into(),
         collection(r, &title, "/archive/", &desc),
     );
-    m.breadcrumbs = crumbs(r, &lang, &[(&title, "/archive/".into())]);
+    m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/archive/".into())]);
     let mut ctx = Context::new();
     ctx.insert("years", &years);
     Draft {
@@ -579,7 +586,7 @@ fn archive_year(r: &Renderer, y: i16) -> Draft {
         collection(r, &title, &year.url, &desc),
     );
     let archive_title = t(r, &lang, "archive_title", "Archive");
-    m.breadcrumbs = crumbs(
+    m.head.breadcrumbs = crumbs(
         r,
         &lang,
         &[
@@ -610,7 +617,7 @@ fn simple(
     let title = t(r, &lang, title_key, kind);
     let entity = json!({"@type": "WebPage", "name": title, "url": absolute(&r.views.site.config.base_url, path)});
     let mut m = meta(title, site_description(r), path.into(), entity);
-    m.noindex = noindex;
+    m.head.noindex = noindex;
     Draft {
         template,
         kind,

@@ -1,25 +1,18 @@
 //! Page metadata: title, description, canonical URL, OpenGraph, breadcrumbs
 //! and JSON-LD (escaped so that content can never close the `<script>`).
 
-use super::context::{Crumb, FeedLink, Seo, Translation};
+use super::context::{Seo, Translation};
 use crate::html::strip_tags;
 use serde_json::{json, Value};
 
-/// What a page says about itself, before it becomes [`Seo`].
+/// What a page says about itself, before it becomes [`Seo`]: the head
+/// with site-relative URLs (canonical and JSON-LD still empty), the page's
+/// own URL and its main JSON-LD entity (without `@context`).
 pub struct PageMeta {
-    pub title: String,
-    pub description: String,
+    pub head: Seo,
     /// Site-relative URL.
     pub path: String,
-    pub og_type: &'static str,
-    pub image: Option<String>,
-    pub image_alt: Option<String>,
-    pub alternates: Vec<Translation>,
-    pub feeds: Vec<FeedLink>,
-    pub breadcrumbs: Vec<Crumb>,
-    /// The main JSON-LD entity (without `@context`).
     pub entity: Value,
-    pub noindex: bool,
 }
 
 /// Absolute URL for a site-relative path (absolute URLs pass through).
@@ -73,8 +66,9 @@ impl PageMeta {
     pub fn into_seo(self, base_url: &str) -> Seo {
         let canonical = absolute(base_url, &self.path);
         let mut graph = vec![self.entity];
-        if self.breadcrumbs.len() > 1 {
+        if self.head.breadcrumbs.len() > 1 {
             let items: Vec<Value> = self
+                .head
                 .breadcrumbs
                 .iter()
                 .enumerate()
@@ -83,14 +77,11 @@ impl PageMeta {
             graph.push(json!({"@type": "BreadcrumbList", "itemListElement": items}));
         }
         let jsonld = script_json(&json!({"@context": "https://schema.org", "@graph": graph}));
+        let head = self.head;
         Seo {
-            title: self.title,
-            description: self.description,
             canonical,
-            og_type: self.og_type,
-            image: self.image.map(|i| absolute(base_url, &i)),
-            image_alt: self.image_alt,
-            alternates: self
+            image: head.image.map(|i| absolute(base_url, &i)),
+            alternates: head
                 .alternates
                 .into_iter()
                 .map(|t| Translation {
@@ -98,10 +89,8 @@ impl PageMeta {
                     ..t
                 })
                 .collect(),
-            feeds: self.feeds,
-            breadcrumbs: self.breadcrumbs,
             jsonld,
-            noindex: self.noindex,
+            ..head
         }
     }
 }

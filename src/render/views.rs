@@ -38,37 +38,9 @@ pub struct ViewParts {
 impl<'a> Views<'a> {
     /// Computes the cards and references once.
     pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
-        let authors = site
-            .authors
-            .iter()
-            .map(|a| AuthorRef {
-                id: a.id.clone(),
-                name: a.name.clone(),
-                url: author_url(&a.id),
-                role: a.role.clone(),
-                avatar: a.avatar.clone(),
-                active: a.active,
-            })
-            .collect();
-        let channels = site
-            .channels
-            .iter()
-            .map(|c| ChannelRef {
-                id: c.id.clone(),
-                title: c.title.clone(),
-                url: channel_url(&c.id),
-                color: c.color.clone(),
-            })
-            .collect();
-        let tags = site
-            .tags
-            .iter()
-            .map(|t| TagRef {
-                name: t.name.clone(),
-                slug: t.slug.clone(),
-                url: tag_url(&t.slug),
-            })
-            .collect();
+        let authors = site.authors.iter().map(author_ref).collect();
+        let channels = site.channels.iter().map(channel_ref).collect();
+        let tags = site.tags.iter().map(tag_ref).collect();
         let ids: rustc_hash::FxHashMap<&str, usize> = site
             .authors
             .iter()
@@ -199,15 +171,7 @@ impl<'a> Views<'a> {
                 .map(|u| date::display(u, &s.date_format, &s.months)),
             word_count: it.body.word_count,
             disclosure: it.disclosure.clone(),
-            discuss: it
-                .discuss
-                .iter()
-                .map(|(k, u)| NamedLink {
-                    name: k.clone(),
-                    label: label_of(k),
-                    url: u.clone(),
-                })
-                .collect(),
+            discuss: named_links(&it.discuss),
             image: it.image.clone(),
             image_alt: it.image_alt.clone(),
             parent: l.parent.map(card),
@@ -263,15 +227,7 @@ impl<'a> Views<'a> {
             article_count: items.len() - link_count,
             link_count,
             bio_html: au.bio.html.clone(),
-            links: au
-                .links
-                .iter()
-                .map(|(k, u)| NamedLink {
-                    name: k.clone(),
-                    label: label_of(k),
-                    url: u.clone(),
-                })
-                .collect(),
+            links: named_links(&au.links),
             languages: au.languages.clone(),
             feeds: self.feeds(&author_url(&au.id), &au.name),
         }
@@ -313,6 +269,44 @@ impl<'a> Views<'a> {
                 },
             })
             .collect()
+    }
+}
+
+/// `(key, url)` pairs (discussion places, profile links) with their labels.
+fn named_links(pairs: &[(String, String)]) -> Vec<NamedLink> {
+    let named = |(k, u): &(String, String)| NamedLink {
+        name: k.clone(),
+        label: label_of(k),
+        url: u.clone(),
+    };
+    pairs.iter().map(named).collect()
+}
+
+fn author_ref(a: &crate::content::Author) -> AuthorRef {
+    AuthorRef {
+        url: author_url(&a.id),
+        id: a.id.clone(),
+        name: a.name.clone(),
+        role: a.role.clone(),
+        avatar: a.avatar.clone(),
+        active: a.active,
+    }
+}
+
+fn channel_ref(c: &crate::content::Channel) -> ChannelRef {
+    ChannelRef {
+        url: channel_url(&c.id),
+        id: c.id.clone(),
+        title: c.title.clone(),
+        color: c.color.clone(),
+    }
+}
+
+fn tag_ref(t: &crate::site::Tag) -> TagRef {
+    TagRef {
+        url: tag_url(&t.slug),
+        name: t.name.clone(),
+        slug: t.slug.clone(),
     }
 }
 
