@@ -104,6 +104,8 @@ pub struct LinkSource {
     pub source_author: Option<String>,
     pub quote: Option<String>,
     pub via: Option<String>,
+    /// An archived copy (`archive:`), offered beside the original.
+    pub archive: Option<String>,
 }
 
 /// An article or a curated link.

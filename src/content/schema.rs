@@ -164,6 +164,8 @@ struct LinkFm {
     #[serde(default)]
     via: Option<String>,
     #[serde(default)]
+    archive: Option<String>,
+    #[serde(default)]
     lang: Option<String>,
     #[serde(default, deserialize_with = "yaml::opt_text")]
     summary: Option<String>,
@@ -191,6 +193,7 @@ const LINK_KEYS: &[&str] = &[
     "channels",
     "tags",
     "via",
+    "archive",
     "lang",
     "summary",
     "draft",
@@ -343,6 +346,10 @@ pub(super) fn build(
                 .via
                 .filter(|u| v.http_url("via", "", u))
                 .map(|u| clean_url(&u));
+            let archive = fm
+                .archive
+                .filter(|u| v.http_url("archive", "", u))
+                .map(|u| clean_url(&u));
             let mut authors = fm.authors;
             let authors_key = if let Some(c) = fm.curator {
                 authors.insert(0, c);
@@ -382,6 +389,7 @@ pub(super) fn build(
                 source_author: fm.source_author,
                 quote: fm.quote,
                 via,
+                archive,
             });
             Some(Parsed::Item(Box::new(item)))
         }
