@@ -162,12 +162,43 @@ pub fn article(
     )
 }
 
+/// What a curated-link scaffold says about its source (`new link`,
+/// filled by hand or by `--fetch`).
+#[derive(Debug, Clone, Default)]
+pub struct LinkFields {
+    pub title: String,
+    pub source: String,
+    pub source_author: Option<String>,
+    pub lang: Option<String>,
+    /// A passage to suggest as `quote` (written as a comment: the curator
+    /// picks the words, kurator does not quote on their behalf).
+    pub suggested_quote: Option<String>,
+    /// Write a commented `quote:` line even without a suggestion.
+    pub quote_placeholder: bool,
+}
+
 /// `kurator new link`.
 pub fn link(
     site: &Path,
     url: &str,
     title: &str,
     source: &str,
+    curator: &str,
+    channel: &str,
+) -> Result<PathBuf, NewError> {
+    let f = LinkFields {
+        title: title.to_string(),
+        source: source.to_string(),
+        ..Default::default()
+    };
+    link_with(site, url, &f, curator, channel)
+}
+
+/// `kurator new link`, with every field given (by hand or read by `--fetch`).
+pub fn link_with(
+    site: &Path,
+    url: &str,
+    f: &LinkFields,
     curator: &str,
     channel: &str,
 ) -> Result<PathBuf, NewError> {
@@ -180,16 +211,33 @@ pub fn link(
     require(site, "author", "authors", curator)?;
     require(site, "channel", "channels", channel)?;
     let date = today(site);
+    let mut extra = String::new();
+    if let Some(a) = &f.source_author {
+        extra.push_str(&format!("source_author: {}\n", q(a)));
+    }
+    if let Some(l) = &f.lang {
+        extra.push_str(&format!("lang: {}\n", q(l)));
+    }
+    match &f.suggested_quote {
+        Some(d) => extra.push_str(&format!(
+            "# quote: {}  (the page's own summary; quote the article's words, briefly)\n",
+            q(d)
+        )),
+        None if f.quote_placeholder => extra.push_str(
+            "# quote: \"…\"  (a short passage from the article, attributed to the source)\n",
+        ),
+        None => {}
+    }
     let text = format!(
-        "---\nurl: {}\ntitle: {}\nsource: {}\ncurator: {curator}\ndate: {date}\nchannels: [{channel}]\ntags: []\n---\nWhy is this worth reading? Add your own view: what you agree with, what you would add, what it means for us.\n",
+        "---\nurl: {}\ntitle: {}\nsource: {}\n{extra}curator: {curator}\ndate: {date}\nchannels: [{channel}]\ntags: []\n---\nWhy is this worth reading? Add your own view: what you agree with, what you would add, what it means for us.\n",
         q(url),
-        q(title),
-        q(source)
+        q(&f.title),
+        q(&f.source)
     );
     create(
         &site
             .join("links")
-            .join(format!("{date}-{}.md", file_slug(title))),
+            .join(format!("{date}-{}.md", file_slug(&f.title))),
         &text,
     )
 }

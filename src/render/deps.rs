@@ -65,6 +65,13 @@ impl Renderer<'_> {
                 feeds.push(FeedOf::Tag(t));
             }
         }
+        if site.items[i].kind == crate::content::ItemKind::Link {
+            let list = site.link_items();
+            jobs.extend(page_of(&list).map(Job::Links));
+            if in_feed(&list) {
+                feeds.push(FeedOf::Links);
+            }
+        }
         if site.config.feeds.all && i < site.config.feeds.limit {
             feeds.push(FeedOf::All);
         }

@@ -31,13 +31,23 @@ pub fn render(r: &Renderer, of: FeedOf, fmt: FeedFormat) -> (String, Vec<u8>) {
             &site.tags[t].items,
         ),
         FeedOf::All => ("/".to_string(), site.config.title.clone(), &[]),
+        FeedOf::Links => (
+            crate::site::links::LINKS_URL.to_string(),
+            links_feed_title(r),
+            &[],
+        ),
     };
     let all: Vec<usize>;
-    let list = if matches!(of, FeedOf::All) {
-        all = (0..site.items.len()).collect();
-        &all[..]
-    } else {
-        list
+    let list = match of {
+        FeedOf::All => {
+            all = (0..site.items.len()).collect();
+            &all[..]
+        }
+        FeedOf::Links => {
+            all = site.link_items();
+            &all[..]
+        }
+        _ => list,
     };
     let items = &list[..list.len().min(site.config.feeds.limit)];
     match fmt {
@@ -50,6 +60,21 @@ pub fn render(r: &Renderer, of: FeedOf, fmt: FeedFormat) -> (String, Vec<u8>) {
             json_feed(r, &base, &title, items),
         ),
     }
+}
+
+/// "Curated links – Site" in the site language (feeds and the OPML).
+pub fn links_feed_title(r: &Renderer) -> String {
+    let site = r.views.site;
+    let name = r
+        .views
+        .theme
+        .strings_for(&site.config.language)
+        .all
+        .get("links_title")
+        .and_then(|v| v.as_str())
+        .unwrap_or("Curated links")
+        .to_string();
+    format!("{name} – {}", site.config.title)
 }
 
 /// The full HTML of an entry: for curated links the attributed quote comes first.

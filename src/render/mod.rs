@@ -40,6 +40,8 @@ pub enum FeedOf {
     Channel(usize),
     Author(usize),
     Tag(usize),
+    /// The curated links of `/links/`.
+    Links,
     All,
 }
 
@@ -53,6 +55,8 @@ pub enum Job {
     Author(usize, usize),
     Tags,
     Tag(usize, usize),
+    /// Page n (1-based) of `/links/`.
+    Links(usize),
     Item(usize),
     Page(usize),
     Archive,
@@ -239,6 +243,7 @@ impl<'a> Renderer<'a> {
         for (t, tag) in site.tags.iter().enumerate() {
             jobs.extend((1..=pages_of(tag.items.len())).map(|p| Job::Tag(t, p)));
         }
+        jobs.extend((1..=pages_of(site.link_items().len())).map(Job::Links));
         jobs.extend((0..site.items.len()).map(Job::Item));
         jobs.extend((0..site.pages.len()).map(Job::Page));
         jobs.extend((0..site.aliases.len()).map(Job::Alias));
@@ -247,6 +252,7 @@ impl<'a> Renderer<'a> {
             jobs.extend((0..site.channels.len()).map(|c| Job::Feed(FeedOf::Channel(c), f)));
             jobs.extend((0..site.authors.len()).map(|a| Job::Feed(FeedOf::Author(a), f)));
             jobs.extend((0..site.tags.len()).map(|t| Job::Feed(FeedOf::Tag(t), f)));
+            jobs.push(Job::Feed(FeedOf::Links, f));
             if site.config.feeds.all {
                 jobs.push(Job::Feed(FeedOf::All, f));
             }

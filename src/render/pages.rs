@@ -11,6 +11,8 @@ use crate::site::permalink::output_path;
 use serde_json::json;
 use tera::Context;
 
+mod links;
+
 /// A page about to be rendered: template, language, URL and metadata.
 struct Draft {
     template: &'static str,
@@ -29,6 +31,7 @@ pub(super) fn render_page(r: &Renderer, job: &Job) -> Result<Output, Diagnostic>
         Job::Author(a, p) => author(r, *a, *p),
         Job::Tags => tags(r),
         Job::Tag(t, p) => tag(r, *t, *p),
+        Job::Links(p) => links::links(r, *p),
         Job::Item(i) => item(r, *i),
         Job::Page(p) => page(r, *p),
         Job::Archive => archive(r),

@@ -28,6 +28,10 @@ pub fn entries(r: &Renderer) -> Vec<(String, Option<String>)> {
         v.push((p.to_string(), newest.clone()));
     }
     let lastmod_of = |list: &[usize]| list.first().map(|&i| rfc3339(&site.items[i].date));
+    v.push((
+        crate::site::links::LINKS_URL.to_string(),
+        lastmod_of(&site.link_items()),
+    ));
     for (c, ch) in r.views.channels.iter().enumerate() {
         v.push((ch.url.clone(), lastmod_of(&site.channel_items[c])));
     }
@@ -140,6 +144,22 @@ pub fn opml(r: &Renderer) -> Vec<u8> {
                 ("xmlUrl", &feed),
                 ("htmlUrl", &html),
                 ("description", &desc),
+            ],
+        );
+    }
+    if !site.link_items().is_empty() {
+        let title = super::feeds::links_feed_title(r);
+        let url = crate::site::links::LINKS_URL;
+        let feed = absolute(base, &format!("{url}{file}"));
+        let html = absolute(base, url);
+        x.empty(
+            "outline",
+            &[
+                ("type", "rss"),
+                ("text", &title),
+                ("title", &title),
+                ("xmlUrl", &feed),
+                ("htmlUrl", &html),
             ],
         );
     }

@@ -2,6 +2,7 @@
 //! known, threads, translations, taxonomies and related items computed.
 //! Resolving never touches the disk.
 
+pub mod links;
 pub mod permalink;
 pub mod related;
 
@@ -104,6 +105,7 @@ const RESERVED: &[&str] = &[
     "/archive/",
     "/search/",
     "/404.html",
+    links::LINKS_URL,
 ];
 
 impl Site {
@@ -387,7 +389,8 @@ impl Site {
                 self.tags
                     .iter()
                     .map(|t| (format!("/tags/{}/", t.slug), t.items.len())),
-            );
+            )
+            .chain([(links::LINKS_URL.to_string(), self.link_items().len())]);
         for (base, len) in lists {
             v.extend((2..=len.div_ceil(per).max(1)).map(|n| format!("{base}page/{n}/")));
             v.push(format!("{base}atom.xml"));
