@@ -108,7 +108,8 @@ pub fn run(c: NewCommand) -> i32 {
             channel,
             site,
         } => {
-            let mut f = if fetch {
+            // A URL the scaffold refuses anyway is not worth a request.
+            let mut f = if fetch && crate::net::http::is_http_url(&url) {
                 fetched_fields(&url)
             } else {
                 new::LinkFields::default()

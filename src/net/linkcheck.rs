@@ -61,9 +61,19 @@ pub struct Target {
 #[serde(tag = "verdict", rename_all = "kebab-case")]
 pub enum Verdict {
     Alive,
-    Dead { reason: String },
-    Moved { status: u16, to: String },
-    Unknown { reason: String },
+    Dead {
+        reason: String,
+    },
+    Moved {
+        status: u16,
+        to: String,
+    },
+    Unknown {
+        reason: String,
+        /// No HTTP answer at all (timeout, refused, TLS), rather than a refusal.
+        #[serde(default)]
+        network: bool,
+    },
 }
 
 /// The findings of a run and what it cost.
@@ -218,6 +228,11 @@ fn check_url(client: &Client, url: &str) -> (Verdict, bool) {
         std::thread::sleep(client.options().timeout.min(Duration::from_millis(500)) / 4);
         answer = client.probe(url);
     }
+    verdict_of(answer, passing)
+}
+
+/// The verdict on the last answer, and whether it may be cached.
+fn verdict_of(answer: Result<http::Response, Error>, retried: bool) -> (Verdict, bool) {
     match answer {
         Err(Error::Dns(host)) => (
             Verdict::Dead {
@@ -227,7 +242,12 @@ fn check_url(client: &Client, url: &str) -> (Verdict, bool) {
         ),
         Err(e) => (
             Verdict::Unknown {
-                reason: format!("{e}, also on a second try"),
+                reason: if retried {
+                    format!("{e}, also on a second try")
+                } else {
+                    e.to_string()
+                },
+                network: true,
             },
             false,
         ),
@@ -254,6 +274,7 @@ fn judge(r: &http::Response) -> Verdict {
         },
         status => Verdict::Unknown {
             reason: format!("the server answers {}{via}", status_text(status)),
+            network: false,
         },
     }
 }
@@ -292,11 +313,15 @@ fn finding(loc: Location, url: &str, v: &Verdict, archive: Option<&Option<String
             format!("`{url}` has moved permanently ({status})"),
             format!("new URL: {to}"),
         ),
-        Verdict::Unknown { reason } => (
+        Verdict::Unknown { reason, network } => (
             Severity::Warning,
             "link-unknown",
             format!("`{url}` could not be checked: {reason}"),
-            "the site may block or rate-limit automated checks; open the link in a browser to be sure".into(),
+            if *network {
+                "the server did not answer; open the link in a browser, and replace it if it stays unreachable".into()
+            } else {
+                "the site may block or rate-limit automated checks; open the link in a browser to be sure".into()
+            },
         ),
         Verdict::Alive => unreachable!("alive links make no finding"),
     };
@@ -451,6 +476,55 @@ mod tests {
         );
         assert_eq!(parse_availability(br#"{"archived_snapshots":{}}"#), None);
         assert_eq!(parse_availability(b"not json"), None);
+    }
+
+    #[test]
+    fn unresolvable_hosts_are_dead_and_network_failures_unknown_and_uncached() {
+        let (v, cache) = verdict_of(Err(Error::Dns("nx.example".into())), false);
+        assert!(matches!(v, Verdict::Dead { .. }) && cache);
+        let (v, cache) = verdict_of(Err(Error::Timeout), true);
+        assert_eq!(
+            v,
+            Verdict::Unknown {
+                reason: "no answer within the time limit, also on a second try".into(),
+                network: true
+            }
+        );
+        assert!(!cache);
+    }
+
+    #[test]
+    fn no_host_gets_more_than_its_share_of_requests() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let targets: Vec<Target> = (0..24)
+            .map(|i| Target {
+                url: format!("https://h{}.example/{i}", i % 3),
+                places: Vec::new(),
+            })
+            .collect();
+        let todo: Vec<usize> = (0..targets.len()).collect();
+        let s = Settings {
+            workers: 5,
+            per_host: 2,
+            ..Default::default()
+        };
+        let now: Vec<AtomicUsize> = (0..3).map(|_| AtomicUsize::new(0)).collect();
+        let peak: Vec<AtomicUsize> = (0..3).map(|_| AtomicUsize::new(0)).collect();
+        let total = AtomicUsize::new(0);
+        let total_peak = AtomicUsize::new(0);
+        let done = in_parallel(&targets, &todo, &s, |url| {
+            let h = url.as_bytes()["https://h".len()] as usize - b'0' as usize;
+            let n = now[h].fetch_add(1, Ordering::SeqCst) + 1;
+            peak[h].fetch_max(n, Ordering::SeqCst);
+            let t = total.fetch_add(1, Ordering::SeqCst) + 1;
+            total_peak.fetch_max(t, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(5));
+            now[h].fetch_sub(1, Ordering::SeqCst);
+            total.fetch_sub(1, Ordering::SeqCst);
+        });
+        assert_eq!(done.len(), 24);
+        assert!(peak.iter().all(|p| p.load(Ordering::SeqCst) <= 2));
+        assert!(total_peak.load(Ordering::SeqCst) <= 5);
     }
 
     #[test]
