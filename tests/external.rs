@@ -463,3 +463,25 @@ fn fetch_failures_say_why_and_write_placeholders() {
         assert!(text.contains("source: \"TODO: publication\"\n"), "{text}");
     }
 }
+
+#[test]
+fn tls_failures_are_warnings_not_dead_links() {
+    let srv = Server::start();
+    let s = site(&srv);
+    // The server speaks plain HTTP: rustls fails the handshake.
+    let https = srv.url("/ok").replace("http://", "https://");
+    s.write(
+        "links/ok.md",
+        format!("---\nurl: {https}\ntitle: T\nsource: S\ncurator: anna\ndate: 2024-01-01\nchannels: [x]\n---\nC.\n"),
+    );
+    let r = check(s.path(), &["--external", "--format", "json"]);
+    let tls: Vec<_> = link_findings(&r)
+        .into_iter()
+        .filter(|f| f.1 == "links/ok.md")
+        .collect();
+    assert_eq!(tls.len(), 1, "{}", r.stdout);
+    assert_eq!(
+        (tls[0].0.as_str(), tls[0].2, tls[0].3),
+        ("link-unknown", 2, 6)
+    );
+}
