@@ -219,9 +219,11 @@ pub fn link_with(
         extra.push_str(&format!("lang: {}\n", q(l)));
     }
     match &f.suggested_quote {
+        // One line whatever the page sent: YAML 1.1 also ends a comment at
+        // U+2028/U+2029 and NEL, which would let page text become front matter.
         Some(d) => extra.push_str(&format!(
             "# quote: {}  (the page's own summary; quote the article's words, briefly)\n",
-            q(d)
+            q(&d.split_whitespace().collect::<Vec<_>>().join(" "))
         )),
         None if f.quote_placeholder => extra.push_str(
             "# quote: \"…\"  (a short passage from the article, attributed to the source)\n",

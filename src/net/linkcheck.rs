@@ -196,16 +196,15 @@ pub fn run(targets: &[Target], cache: &Cache, client: &Client, s: &Settings) -> 
     }
     let mut diagnostics = Vec::new();
     for (t, v) in targets.iter().zip(verdicts) {
-        let v = v.unwrap_or(Verdict::Alive);
-        if v == Verdict::Alive {
+        let Some(v) = v.filter(|v| *v != Verdict::Alive) else {
             continue;
-        }
+        };
         let archive = match (&v, s.suggest_archive) {
             (Verdict::Dead { .. }, true) => Some(archived_copy(client, cache, s, &t.url)),
             _ => None,
         };
         for place in &t.places {
-            diagnostics.push(finding(place.clone(), &t.url, &v, archive.as_ref()));
+            diagnostics.extend(finding(place.clone(), &t.url, &v, archive.as_ref()));
         }
     }
     Report {
@@ -295,7 +294,12 @@ fn status_text(status: u16) -> String {
     format!("{status} {name}").trim_end().to_string()
 }
 
-fn finding(loc: Location, url: &str, v: &Verdict, archive: Option<&Option<String>>) -> Diagnostic {
+fn finding(
+    loc: Location,
+    url: &str,
+    v: &Verdict,
+    archive: Option<&Option<String>>,
+) -> Option<Diagnostic> {
     let (severity, code, message, hint) = match v {
         Verdict::Dead { reason } => (
             Severity::Error,
@@ -323,9 +327,9 @@ fn finding(loc: Location, url: &str, v: &Verdict, archive: Option<&Option<String
                 "the site may block or rate-limit automated checks; open the link in a browser to be sure".into()
             },
         ),
-        Verdict::Alive => unreachable!("alive links make no finding"),
+        Verdict::Alive => return None,
     };
-    Diagnostic {
+    Some(Diagnostic {
         severity,
         code: code.into(),
         file: loc.file,
@@ -333,7 +337,7 @@ fn finding(loc: Location, url: &str, v: &Verdict, archive: Option<&Option<String
         column: loc.column,
         message,
         hint: Some(hint),
-    }
+    })
 }
 
 /// The closest archived copy of `url`, from the cache or the availability API.

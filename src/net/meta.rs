@@ -196,6 +196,12 @@ mod tests {
     }
 
     #[test]
+    fn line_separators_in_page_text_become_spaces() {
+        let m = parse("<meta name=\"description\" content=\"a\u{2028}draft: true\u{85}b\">");
+        assert_eq!(m.description.as_deref(), Some("a draft: true b"));
+    }
+
+    #[test]
     fn a_bare_page_gives_its_title_only() {
         let m = parse("<title>\n  Just a title\n</title><p>x");
         assert_eq!(m.title.as_deref(), Some("Just a title"));
