@@ -301,6 +301,15 @@ fn second_run_is_answered_from_the_cache() {
         "{}",
         first.stdout
     );
+    // The human printer: position, severity and code.
+    assert!(
+        first.stdout.contains("links/dead.md:2:6: error[link-dead]"),
+        "{}",
+        first.stdout
+    );
+    assert!(first
+        .stdout
+        .contains("links/perm.md:2:6: warning[link-moved]"));
     let after_first = srv.total();
     assert!(s.path().join(".kurator/links").is_dir());
     let second = check(s.path(), &["--external", "--format", "json"]);
