@@ -339,6 +339,20 @@ fn second_run_is_answered_from_the_cache() {
 }
 
 #[test]
+fn a_warm_cache_does_not_change_the_build() {
+    let srv = Server::start();
+    let s = site(&srv);
+    let out = Tmp::new();
+    let cold = out.path().join("cold");
+    build(s.path(), &cold, &[]).assert_ok();
+    check(s.path(), &["--external", "--suggest-archive"]);
+    assert!(s.path().join(".kurator/links").is_dir());
+    let warm = out.path().join("warm");
+    build(s.path(), &warm, &[]).assert_ok();
+    assert_same_tree(&snapshot(&cold), &snapshot(&warm), "cold vs warm cache");
+}
+
+#[test]
 fn suggest_archive_gives_the_archived_copy_as_hint() {
     let srv = Server::start();
     let s = site(&srv);
