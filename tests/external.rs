@@ -85,7 +85,7 @@ fn answer(mut s: TcpStream, port: u16, hits: &Mutex<HashMap<String, usize>>) {
         "/limited" => ("429 Too Many Requests", html, String::new(), vec![]),
         "/forbidden" => ("403 Forbidden", html, String::new(), vec![]),
         "/slow" => {
-            std::thread::sleep(Duration::from_millis(1500));
+            std::thread::sleep(Duration::from_millis(2500));
             ("200 OK", html, String::new(), b"late".to_vec())
         }
         // Drop the connection without a word.
@@ -197,7 +197,7 @@ impl Tmp {
 
 fn check(site: &Path, extra: &[&str]) -> Run {
     let mut cmd = kurator();
-    cmd.env("KURATOR_HTTP_TIMEOUT_MS", "400")
+    cmd.env("KURATOR_HTTP_TIMEOUT_MS", "1000")
         .arg("check")
         .arg(site)
         .args(extra);
@@ -425,7 +425,7 @@ fn archive_field_is_validated_and_shown_on_the_link_page() {
 
 fn new_link(site: &Path, url: &str) -> Run {
     let mut cmd = kurator();
-    cmd.env("KURATOR_HTTP_TIMEOUT_MS", "400").args([
+    cmd.env("KURATOR_HTTP_TIMEOUT_MS", "1000").args([
         "new",
         "link",
         url,
