@@ -42,6 +42,8 @@ pub struct Config {
     #[serde(default)]
     pub limits: Limits,
     #[serde(default)]
+    pub links: LinksConfig,
+    #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
     /// Where values that later stages report on were written.
     #[serde(skip)]
@@ -183,6 +185,22 @@ impl Default for Limits {
     }
 }
 
+/// Settings of the curation aids (`check --external --suggest-archive`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinksConfig {
+    /// Base URL of the Wayback Machine availability API (tests point it at loopback).
+    pub archive_api: String,
+}
+
+impl Default for LinksConfig {
+    fn default() -> Self {
+        LinksConfig {
+            archive_api: crate::net::linkcheck::DEFAULT_ARCHIVE_API.into(),
+        }
+    }
+}
+
 fn default_language() -> String {
     "en".into()
 }
@@ -215,6 +233,7 @@ const KNOWN_KEYS: &[&str] = &[
     "markdown",
     "hub_items",
     "limits",
+    "links",
     "extra",
 ];
 

@@ -8,6 +8,7 @@
 // so their size does not matter and boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod discover;
 pub mod html;
+pub mod net;
 pub mod new;
 pub mod output;
 pub mod render;
@@ -316,11 +318,21 @@ fn cap_write_errors(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// Runs every validation of a build without writing: parse, resolve,
 /// templates and a full render in memory.
 pub fn check(opts: &LoadOptions) -> Vec<Diagnostic> {
+    check_and(opts, |_| Vec::new())
+}
+
+/// [`check`] plus the findings of `more` over the loaded site (used by
+/// `check --external`, which needs the model but must not load it twice).
+pub fn check_and(
+    opts: &LoadOptions,
+    more: impl FnOnce(&Site) -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let loaded = match load(opts) {
         Ok(l) => l,
         Err(d) => return d,
     };
     let mut diags = loaded.diagnostics;
+    diags.extend(more(&loaded.site));
     if let Some(r) = Renderer::new(&loaded.site, &loaded.theme, &mut diags) {
         let routes: Vec<&Route> = loaded.site.routes.iter().collect();
         let (_, errs) = r.render_routes(&routes, &|| false, &|_, _| Ok(()));

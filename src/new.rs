@@ -199,12 +199,43 @@ pub fn article(
     )
 }
 
+/// What a curated-link scaffold says about its source (`new link`,
+/// filled by hand or by `--fetch`).
+#[derive(Debug, Clone, Default)]
+pub struct LinkFields {
+    pub title: String,
+    pub source: String,
+    pub source_author: Option<String>,
+    pub lang: Option<String>,
+    /// A passage to suggest as `quote` (written as a comment: the curator
+    /// picks the words, kurator does not quote on their behalf).
+    pub suggested_quote: Option<String>,
+    /// Write a commented `quote:` line even without a suggestion.
+    pub quote_placeholder: bool,
+}
+
 /// `kurator new link`.
 pub fn link(
     site: &Path,
     url: &str,
     title: &str,
     source: &str,
+    curator: &str,
+    channel: &str,
+) -> Result<PathBuf, NewError> {
+    let f = LinkFields {
+        title: title.to_string(),
+        source: source.to_string(),
+        ..Default::default()
+    };
+    link_with(site, url, &f, curator, channel)
+}
+
+/// `kurator new link`, with every field given (by hand or read by `--fetch`).
+pub fn link_with(
+    site: &Path,
+    url: &str,
+    f: &LinkFields,
     curator: &str,
     channel: &str,
 ) -> Result<PathBuf, NewError> {
@@ -218,17 +249,36 @@ pub fn link(
     require(site, "channel", "channels", channel)?;
     let info = SiteInfo::read(site);
     let date = &info.today;
+    let mut extra = String::new();
+    if let Some(a) = &f.source_author {
+        extra.push_str(&format!("source_author: {}\n", q(a)));
+    }
+    if let Some(l) = &f.lang {
+        extra.push_str(&format!("lang: {}\n", q(l)));
+    }
+    match &f.suggested_quote {
+        // One line whatever the page sent: YAML 1.1 also ends a comment at
+        // U+2028/U+2029 and NEL, which would let page text become front matter.
+        Some(d) => extra.push_str(&format!(
+            "# quote: {}  (the page's own summary; quote the article's words, briefly)\n",
+            q(&d.split_whitespace().collect::<Vec<_>>().join(" "))
+        )),
+        None if f.quote_placeholder => extra.push_str(
+            "# quote: \"…\"  (a short passage from the article, attributed to the source)\n",
+        ),
+        None => {}
+    }
     let text = format!(
-        "---\nurl: {}\ntitle: {}\nsource: {}\ncurator: {curator}\ndate: {date}\nchannels: [{channel}]\ntags: []\n---\n{}",
+        "---\nurl: {}\ntitle: {}\nsource: {}\n{extra}curator: {curator}\ndate: {date}\nchannels: [{channel}]\ntags: []\n---\n{}",
         q(url),
-        q(title),
-        q(source),
+        q(&f.title),
+        q(&f.source),
         placeholder(info.german, Placeholder::Link)
     );
     create(
         &site
             .join("links")
-            .join(format!("{date}-{}.md", file_slug(title))),
+            .join(format!("{date}-{}.md", file_slug(&f.title))),
         &text,
     )
 }

@@ -1212,3 +1212,88 @@ fn static_file_shadowing_a_generated_file_gives_the_same_output_for_any_thread_c
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// `/links/`: every curated link, newest first (fixture `pagination` + links)
+// ---------------------------------------------------------------------------
+
+/// The `pagination` fixture (paginate: 2) with three curated links.
+fn site_with_links() -> SiteCopy {
+    let s = copy_fixture("pagination");
+    for n in 1..=3 {
+        s.write(
+            &format!("links/2021-02-0{n}-empfehlung-{n}.md"),
+            format!("---\nurl: https://quelle.example/{n}\ntitle: \"Empfehlung {n} <&>\"\nsource: Quelle\ncurator: anna\nchannels: [x]\n---\nKommentar {n}.\n"),
+        );
+    }
+    s.build_ok(&[]);
+    s
+}
+
+#[test]
+fn links_list_shows_every_curated_link_newest_first_paginated() {
+    let s = site_with_links();
+    let items = |file: &str| {
+        let html = s.read(file);
+        (1..=3)
+            .filter(|n| html.contains(&format!("href=\"/links/empfehlung-{n}/\"")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(items("links/index.html"), vec![2, 3]);
+    let first = s.read("links/index.html");
+    assert!(pos(&first, "/links/empfehlung-3/") < pos(&first, "/links/empfehlung-2/"));
+    assert_eq!(items("links/page/2/index.html"), vec![1]);
+    assert!(!s.out().join("links/page/3/index.html").exists());
+    // Articles are not in it; the title is escaped; the feeds are announced.
+    assert!(!first.contains("/2021/01/beitrag-"));
+    assert_contains(&first, "Empfehlung 3 &lt;&amp;&gt;");
+    assert_contains(&first, "href=\"/links/atom.xml\"");
+    assert_contains(&first, "<html lang=\"de\"");
+}
+
+#[test]
+fn links_feeds_parse_and_are_in_the_opml_and_sitemap() {
+    let s = site_with_links();
+    let json: serde_json::Value = serde_json::from_str(&s.read("links/feed.json")).unwrap();
+    assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
+    let urls: Vec<&str> = json["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        urls,
+        [3, 2, 1].map(|n| format!("https://pages.example/links/empfehlung-{n}/"))
+    );
+    let atom = s.read("links/atom.xml");
+    let mut reader = quick_xml::Reader::from_str(&atom);
+    let mut entries = 0;
+    loop {
+        match reader.read_event().expect("well-formed Atom") {
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == b"entry" => entries += 1,
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(entries, 3);
+    assert_contains(
+        &s.read("feeds.opml"),
+        "xmlUrl=\"https://pages.example/links/atom.xml\"",
+    );
+    assert_contains(
+        &s.read("sitemap.xml"),
+        "<loc>https://pages.example/links/</loc>",
+    );
+}
+
+#[test]
+fn links_list_url_is_reserved_and_a_valid_link_target() {
+    let s = site_with_links();
+    s.write("articles/2021-01-04-verweis.md", "---\ntitle: Verweis\nauthors: [anna]\nchannels: [x]\n---\nAlle [Empfehlungen](/links/) und [Seite 2](/links/page/2/).\n");
+    s.build_ok(&[]);
+    s.write("pages/links.md", "---\ntitle: Links\n---\nMeine Links.\n");
+    let r = s.build(&[]);
+    r.assert_code(1);
+    assert_contains(&r.stderr, "duplicate-path");
+}

@@ -17,6 +17,18 @@ pub struct CheckArgs {
     /// Fail on warnings too.
     #[arg(long)]
     strict: bool,
+    /// Also check every outbound URL over the network (cached in .kurator/).
+    #[arg(long)]
+    external: bool,
+    /// Re-check URLs whose cached answer is older than this (e.g. 7d, 12h, 0).
+    #[arg(long, value_name = "AGE", default_value = "7d", requires = "external", value_parser = crate::cache::parse_age)]
+    max_age: std::time::Duration,
+    /// Look up an archived copy of every dead link (Wayback Machine).
+    #[arg(long, requires = "external")]
+    suggest_archive: bool,
+    /// Where the cache lives (default: SITE/.kurator).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: CheckArgs) -> i32 {
@@ -31,7 +43,22 @@ pub fn run(a: CheckArgs) -> i32 {
         future: true,
         ..Default::default()
     };
-    let diags = crate::check(&opts);
+    let mut external = None;
+    let diags = if a.external {
+        let cache = crate::cache::Cache::open(&site_dir, a.cache_dir.as_deref());
+        let settings = crate::net::linkcheck::Settings {
+            max_age: a.max_age,
+            suggest_archive: a.suggest_archive,
+            ..Default::default()
+        };
+        crate::check_and(&opts, |site| {
+            let r = crate::net::linkcheck::check_site(site, &cache, &settings);
+            external = Some((r.urls, r.cached));
+            r.diagnostics
+        })
+    } else {
+        crate::check(&opts)
+    };
     // Without a readable site.yaml there is no site to check: a usage error.
     if diags.iter().any(|d| d.class == Class::Setup) {
         super::print_human(&diags, &site_dir);
@@ -54,6 +81,9 @@ pub fn run(a: CheckArgs) -> i32 {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
     if a.format == Format::Human {
+        if let Some((urls, cached)) = external {
+            println!("checked {urls} external URL(s), {cached} answered from the cache");
+        }
         println!("{errors} error(s), {warnings} warning(s)");
     }
     if errors > 0 || (a.strict && warnings > 0) {

@@ -24,10 +24,15 @@ pub enum NewCommand {
     /// A curated link in links/, dated today.
     Link {
         url: String,
+        /// The source's title (required unless --fetch).
+        #[arg(long, required_unless_present = "fetch")]
+        title: Option<String>,
+        /// The publication (required unless --fetch).
+        #[arg(long, required_unless_present = "fetch")]
+        source: Option<String>,
+        /// Read title, publication, author and language from the page (network).
         #[arg(long)]
-        title: String,
-        #[arg(long)]
-        source: String,
+        fetch: bool,
         #[arg(long)]
         curator: String,
         #[arg(long)]
@@ -53,6 +58,32 @@ pub enum NewCommand {
     },
 }
 
+/// The scaffold's fields from the page at `url`; on failure says why on
+/// stderr and returns placeholders, so the curator can fill them in.
+fn fetched_fields(url: &str) -> new::LinkFields {
+    let placeholders = new::LinkFields {
+        title: "TODO: title".into(),
+        source: "TODO: publication".into(),
+        quote_placeholder: true,
+        ..Default::default()
+    };
+    let client = crate::net::http::Client::new(crate::net::http::Options::from_env());
+    match crate::net::meta::fetch(&client, url) {
+        Ok(m) => new::LinkFields {
+            title: m.title.unwrap_or(placeholders.title),
+            source: m.source.unwrap_or(placeholders.source),
+            source_author: m.source_author,
+            lang: m.lang,
+            suggested_quote: m.description,
+            quote_placeholder: true,
+        },
+        Err(e) => {
+            eprintln!("warning: could not read {url}: {e}; writing placeholders to fill in");
+            placeholders
+        }
+    }
+}
+
 pub fn run(c: NewCommand) -> i32 {
     let result = match c {
         NewCommand::Site { dir } => new::site(&dir).map(|files| {
@@ -72,10 +103,22 @@ pub fn run(c: NewCommand) -> i32 {
             url,
             title,
             source,
+            fetch,
             curator,
             channel,
             site,
-        } => new::link(&site, &url, &title, &source, &curator, &channel).map(|p| vec![p]),
+        } => {
+            // A URL the scaffold refuses anyway is not worth a request.
+            let mut f = if fetch && crate::net::http::is_http_url(&url) {
+                fetched_fields(&url)
+            } else {
+                new::LinkFields::default()
+            };
+            // What the curator typed wins over what the page says.
+            f.title = title.unwrap_or(f.title);
+            f.source = source.unwrap_or(f.source);
+            new::link_with(&site, &url, &f, &curator, &channel).map(|p| vec![p])
+        }
         NewCommand::Author { id, name, site } => new::author(&site, &id, &name).map(|p| vec![p]),
         NewCommand::Channel { id, title, site } => {
             new::channel(&site, &id, &title).map(|p| vec![p])

@@ -36,6 +36,8 @@ pub struct Origin {
 pub struct Spans {
     keys: Vec<(&'static str, (usize, usize))>,
     items: Vec<(&'static str, String, (usize, usize))>,
+    /// (key, sub-key) of an outbound URL → where the URL itself starts.
+    urls: Vec<(&'static str, Option<String>, (usize, usize))>,
 }
 
 impl Origin {
@@ -57,7 +59,48 @@ impl Origin {
                 spans.items.push((k, v.clone(), pos(self.key_item(k, v))));
             }
         }
+        spans.urls = std::mem::take(&mut self.spans.urls);
         self.spans = spans;
+    }
+
+    /// Records where outbound URLs — `(key, sub-key, url)` — were written:
+    /// at the URL itself, after any opening quote (`check --external`
+    /// points there).
+    pub(in crate::content) fn record_urls(&mut self, urls: &[(&'static str, Option<&str>, &str)]) {
+        for &(key, sub, url) in urls {
+            let loc = match sub {
+                Some(s) => self.key_item(key, s),
+                None => self.key(key),
+            };
+            let pos = self.at_text(&loc, url);
+            self.spans.urls.push((key, sub.map(str::to_string), pos));
+        }
+    }
+
+    /// The position of `text` on `loc`'s line at or after `loc`, else `loc`'s.
+    fn at_text(&self, loc: &Location, text: &str) -> (usize, usize) {
+        let (line, col) = (loc.line.unwrap_or(1), loc.column.unwrap_or(1));
+        let source = line
+            .checked_sub(self.fm_line)
+            .and_then(|i| self.front_matter.lines().nth(i));
+        let Some(source) = source else {
+            return (line, col);
+        };
+        let from = (source.char_indices().nth(col - 1)).map_or(source.len(), |(b, _)| b);
+        match source[from..].find(text) {
+            Some(p) => (line, source[..from + p].chars().count() + 1),
+            None => (line, col),
+        }
+    }
+
+    /// Where the outbound URL at `key` (or `key.sub`) was written.
+    pub fn at_url(&self, key: &str, sub: Option<&str>) -> Location {
+        let found = (self.spans.urls.iter()).find(|(k, s, _)| *k == key && s.as_deref() == sub);
+        match (found, sub) {
+            (Some((_, _, (l, c))), _) => Location::at(&self.rel, *l, *c),
+            (None, Some(s)) => self.at_item(key, s),
+            (None, None) => self.at(key),
+        }
     }
 
     /// Where the value of `key` was written (the file's start when it was
@@ -158,6 +201,8 @@ pub struct LinkSource {
     pub source_author: Option<String>,
     pub quote: Option<String>,
     pub via: Option<String>,
+    /// An archived copy (`archive:`), offered beside the original.
+    pub archive: Option<String>,
 }
 
 /// Everything resolving reads from an item to place it: its URL, its lists

@@ -160,6 +160,8 @@ item_fm!(LinkFm {
     curator: Option<String>,
     #[serde(default)]
     via: Option<String>,
+    #[serde(default)]
+    archive: Option<String>,
 });
 const LINK_KEYS: &[&str] = &[
     "url",
@@ -174,6 +176,7 @@ const LINK_KEYS: &[&str] = &[
     "channels",
     "tags",
     "via",
+    "archive",
     "lang",
     "summary",
     "draft",
@@ -276,6 +279,11 @@ pub(super) fn build(
                 .map(String::as_str)
                 .unwrap_or(cx.site_lang);
             let bio = render_body(&origin, lang, cx, v.diags);
+            let mut origin = origin;
+            let urls: Vec<_> = (links.iter())
+                .map(|(k, u)| ("links", Some(k.as_str()), u.as_str()))
+                .collect();
+            origin.record_urls(&urls);
             Some(Parsed::Author(Author {
                 id: stem,
                 name: fm.name,
@@ -335,6 +343,10 @@ pub(super) fn build(
                 .via
                 .filter(|u| v.http_url("via", "", u))
                 .map(|u| clean_url(&u));
+            let archive = fm
+                .archive
+                .filter(|u| v.http_url("archive", "", u))
+                .map(|u| clean_url(&u));
             let mut authors = fm.authors;
             let authors_key = if let Some(c) = fm.curator {
                 authors.insert(0, c);
@@ -353,12 +365,18 @@ pub(super) fn build(
             if !url_ok {
                 return None;
             }
+            let url = clean_url(&fm.url);
+            let mut urls = vec![("url", None, url.as_str())];
+            urls.extend(via.as_deref().map(|u| ("via", None, u)));
+            urls.extend(archive.as_deref().map(|u| ("archive", None, u)));
+            item.origin.record_urls(&urls);
             item.link = Some(LinkSource {
-                url: clean_url(&fm.url),
+                url,
                 source: fm.source,
                 source_author: fm.source_author,
                 quote: fm.quote,
                 via,
+                archive,
             });
             Some(Parsed::Item(Box::new(item)))
         }
@@ -593,6 +611,10 @@ impl Validator<'_> {
             translation_of: c.translation_of,
         };
         let mut origin = self.origin.clone();
+        let urls: Vec<_> = (discuss.iter())
+            .map(|(k, u)| ("discuss", Some(k.as_str()), u.as_str()))
+            .collect();
+        origin.record_urls(&urls);
         origin.record(
             &[
                 "slug",

@@ -47,6 +47,8 @@ pub struct SourceRef {
     pub author: Option<String>,
     /// Host name of `url`, without `www.`.
     pub domain: String,
+    /// An archived copy of the article (`archive:`), if the curator gave one.
+    pub archive: Option<String>,
 }
 
 /// One article or curated link in a list (hub, channel, author, tag, archive).

@@ -9,7 +9,7 @@ use crate::config::FeedFormat;
 use crate::content::date::rfc3339;
 use crate::content::ItemKind;
 use crate::html::escape_html;
-use crate::site::routes::feed_url;
+use crate::site::routes::{feed_url, LINKS_URL};
 use serde_json::json;
 
 /// Renders one feed; `url` is its route's URL.
@@ -28,6 +28,7 @@ pub fn render(r: &Renderer, of: FeedOf, fmt: FeedFormat, url: &str) -> Vec<u8> {
             r.views.tags[t].url.as_str(),
             format!("{} – {}", site.tags[t].name, site.config.title),
         ),
+        FeedOf::Links => (LINKS_URL, links_feed_title(r)),
         FeedOf::All => ("/", site.config.title.clone()),
     };
     debug_assert_eq!(feed_url(base, fmt), url);
@@ -36,6 +37,21 @@ pub fn render(r: &Renderer, of: FeedOf, fmt: FeedFormat, url: &str) -> Vec<u8> {
         FeedFormat::Atom => atom(r, base, &title, &items),
         FeedFormat::Json => json_feed(r, base, &title, &items),
     }
+}
+
+/// "Curated links – Site" in the site language (feeds and the OPML).
+pub fn links_feed_title(r: &Renderer) -> String {
+    let site = r.views.site;
+    let name = r
+        .views
+        .theme
+        .strings_for(&site.config.language)
+        .all
+        .get("links_title")
+        .and_then(|v| v.as_str())
+        .unwrap_or("Curated links")
+        .to_string();
+    format!("{name} – {}", site.config.title)
 }
 
 /// The full HTML of an entry: for curated links the attributed quote comes first.

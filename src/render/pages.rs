@@ -11,6 +11,8 @@ use crate::site::routes::{archive_year_url, list_page_url, page_count};
 use serde_json::json;
 use tera::Context;
 
+mod links;
+
 /// A page about to be rendered: template, language, URL and metadata.
 struct Draft {
     template: &'static str,
@@ -30,6 +32,7 @@ pub(super) fn render_page(r: &Renderer, job: &Job, url: &str) -> Result<Vec<u8>,
         Job::Author(a, p) => author(r, *a, *p),
         Job::Tags => tags(r),
         Job::Tag(t, p) => tag(r, *t, *p),
+        Job::Links(p) => links::links(r, *p),
         Job::Item(i) => item(r, *i),
         Job::Page(p) => page(r, *p),
         Job::Archive => archive(r),

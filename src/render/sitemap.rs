@@ -5,7 +5,7 @@ use super::seo::absolute;
 use super::xml::Xml;
 use super::{Job, Renderer};
 use crate::config::FeedFormat;
-use crate::site::routes::{feed_url, SITEMAP_MAX_URLS as MAX_URLS};
+use crate::site::routes::{feed_url, LINKS_URL, SITEMAP_MAX_URLS as MAX_URLS};
 
 /// Sitemap file number `k`.
 pub fn sitemap(r: &Renderer, k: usize) -> Vec<u8> {
@@ -84,6 +84,22 @@ pub fn opml(r: &Renderer) -> Vec<u8> {
                 ("xmlUrl", &feed),
                 ("htmlUrl", &html),
                 ("description", &desc),
+            ],
+        );
+    }
+    if !site.link_items.is_empty() {
+        let title = super::feeds::links_feed_title(r);
+        let url = LINKS_URL;
+        let feed = absolute(base, &feed_url(url, format));
+        let html = absolute(base, url);
+        x.empty(
+            "outline",
+            &[
+                ("type", "rss"),
+                ("text", &title),
+                ("title", &title),
+                ("xmlUrl", &feed),
+                ("htmlUrl", &html),
             ],
         );
     }

@@ -151,6 +151,7 @@ impl<'a> Views<'a> {
                 name: src.source.clone(),
                 author: src.source_author.clone(),
                 domain: domain_of(&src.url),
+                archive: src.archive.clone(),
             }),
         }
     }

@@ -92,6 +92,8 @@ pub struct Site {
     pub tags: Vec<Tag>,
     pub channel_items: Vec<Vec<usize>>,
     pub author_items: Vec<Vec<usize>>,
+    /// The curated links among `items`, newest first (`/links/`).
+    pub link_items: Vec<usize>,
     /// (alias URL, index of the item it redirects to).
     pub aliases: Vec<(String, usize)>,
     /// Every URL the build writes, with the job that renders it.
@@ -265,6 +267,7 @@ impl Site {
             tags: Vec::new(),
             channel_items: Vec::new(),
             author_items: Vec::new(),
+            link_items: Vec::new(),
             aliases: Vec::new(),
             routes: routes::Routes::default(),
         };
@@ -352,6 +355,9 @@ impl Site {
     fn build_lists(&mut self) {
         self.channel_items = vec![Vec::new(); self.channels.len()];
         self.author_items = vec![Vec::new(); self.authors.len()];
+        self.link_items = (0..self.items.len())
+            .filter(|&i| self.items[i].kind == ItemKind::Link)
+            .collect();
         let mut tag_slugs: FxHashMap<String, usize> = FxHashMap::default();
         for (i, (it, l)) in self.items.iter().zip(self.links.iter_mut()).enumerate() {
             for &c in &l.channels {

@@ -16,6 +16,8 @@ pub enum FeedOf {
     Channel(usize),
     Author(usize),
     Tag(usize),
+    /// The curated links of `/links/`.
+    Links,
     All,
 }
 
@@ -30,6 +32,8 @@ pub enum Job {
     Author(usize, usize),
     Tags,
     Tag(usize, usize),
+    /// Page n (1-based) of `/links/`.
+    Links(usize),
     Item(usize),
     Page(usize),
     Archive,
@@ -96,6 +100,9 @@ pub struct Routes {
 /// The sitemap protocol's limit of URLs per file.
 pub const SITEMAP_MAX_URLS: usize = 50_000;
 
+/// URL of the list of every curated link.
+pub const LINKS_URL: &str = "/links/";
+
 /// URL of a channel's first page.
 pub fn channel_url(id: &str) -> String {
     format!("/channels/{id}/")
@@ -154,6 +161,10 @@ impl Routes {
         b.page("/authors/", Job::Authors, true);
         b.page("/tags/", Job::Tags, true);
         b.page("/archive/", Job::Archive, true);
+        let links = page_count(site.link_items.len(), per);
+        for p in 1..=links {
+            b.page(&list_page_url(LINKS_URL, p), Job::Links(p), p == 1);
+        }
         let lists = site.list_bases();
         for (of, base, len) in &lists {
             for p in 1..=page_count(*len, per) {
@@ -161,7 +172,7 @@ impl Routes {
                     FeedOf::Channel(c) => Job::Channel(c, p),
                     FeedOf::Author(a) => Job::Author(a, p),
                     FeedOf::Tag(t) => Job::Tag(t, p),
-                    FeedOf::All => continue,
+                    FeedOf::Links | FeedOf::All => continue,
                 };
                 b.page(&list_page_url(base, p), job, p == 1);
             }
@@ -188,6 +199,7 @@ impl Routes {
             for (of, base, _) in &lists {
                 b.page(&feed_url(base, f), Job::Feed(*of, f), false);
             }
+            b.page(&feed_url(LINKS_URL, f), Job::Feed(FeedOf::Links, f), false);
             if feeds.all {
                 b.page(&feed_url("/", f), Job::Feed(FeedOf::All, f), false);
             }
@@ -303,6 +315,7 @@ impl Routes {
                 Job::Channel(c, p) => channel_page.get(c) == Some(&Some(*p)),
                 Job::Author(a, p) => author_page.get(a) == Some(&Some(*p)),
                 Job::Tag(t, p) => tag_page.get(t) == Some(&Some(*p)),
+                Job::Links(p) => page_of(&site.link_items) == Some(*p),
                 Job::Feed(of, _) => in_feed(*of),
                 Job::Sitemap(_) | Job::SitemapIndex => with_sitemap,
                 _ => false,
@@ -350,6 +363,7 @@ impl Site {
             FeedOf::Channel(c) => &self.channel_items[c],
             FeedOf::Author(a) => &self.author_items[a],
             FeedOf::Tag(t) => &self.tags[t].items,
+            FeedOf::Links => &self.link_items,
             // Items are sorted newest first: the site feed is their start.
             FeedOf::All => return Cow::Owned((0..self.items.len().min(limit)).collect()),
         };
@@ -375,6 +389,7 @@ impl Site {
             Job::Channel(c, _) => newest_of(&self.channel_items[*c]),
             Job::Author(a, _) => newest_of(&self.author_items[*a]),
             Job::Tag(t, _) => newest_of(&self.tags[*t].items),
+            Job::Links(_) => newest_of(&self.link_items),
             Job::Item(i) => {
                 let it = &self.items[*i];
                 Some(rfc3339(it.updated.as_ref().unwrap_or(&it.date)))

@@ -340,6 +340,16 @@ def check_opml(out, base, source, atoms, jsons):
     outlines = root.findall(".//outline[@xmlUrl]")
     channel_feeds = {p.parent.name for p in atoms + jsons if p.parent.parent == out / "channels"}
     channels = {p.stem for p in (source / "channels").glob("*.md")}
+    # Besides the channels, the list of curated links (/links/) when the site has any.
+    has_links = any((source / "links").rglob("*.md")) if (source / "links").is_dir() else False
+    links_feed = [o for o in outlines if re.match(re.escape(base) + r"/links/(atom\.xml|feed\.json)$", o.get("xmlUrl") or "")]
+    if has_links and len(links_feed) != 1:
+        fail("/feeds.opml", f"{len(links_feed)} outlines for the /links/ feed, expected 1")
+    for o in links_feed:
+        outlines.remove(o)
+        count("OPML outlines")
+        if out_file(out, base, o.get("xmlUrl")) is None:
+            fail("/feeds.opml", f"xmlUrl {o.get('xmlUrl')} does not exist in the output")
     if len(outlines) != len(channels):
         fail("/feeds.opml", f"{len(outlines)} feed outlines for {len(channels)} channels")
     seen = set()

@@ -1,0 +1,41 @@
+//! `/links/`: every curated link, newest first, paginated, with its feeds.
+
+use super::{collection, crumbs, meta, paginate, site_description, site_lang, t, Draft};
+use crate::render::Renderer;
+use crate::site::routes::LINKS_URL;
+use tera::Context;
+
+/// Page `page` of `/links/` (template `links.html`).
+pub(super) fn links(r: &Renderer, page: usize) -> Draft {
+    let list = &r.views.site.link_items;
+    let (items, paginator, path) = paginate(r, list, LINKS_URL, page);
+    let lang = site_lang(r);
+    let title = t(r, &lang, "links_title", "Curated links");
+    let intro = t(r, &lang, "links_intro", "");
+    let desc = if intro.is_empty() {
+        site_description(r)
+    } else {
+        intro.clone()
+    };
+    let mut m = meta(
+        title.clone(),
+        desc.clone(),
+        path.clone(),
+        collection(r, &title, &path, &desc),
+    );
+    m.head.feeds = r.views.feeds(LINKS_URL, &title);
+    m.head.breadcrumbs = crumbs(r, &lang, &[(&title, LINKS_URL.into())]);
+    let mut ctx = Context::new();
+    ctx.insert("title", &title);
+    ctx.insert("intro", &intro);
+    ctx.insert("count", &list.len());
+    ctx.insert("items", &items);
+    ctx.insert("paginator", &paginator);
+    Draft {
+        template: "links.html",
+        kind: "links",
+        lang,
+        meta: m,
+        ctx,
+    }
+}
