@@ -17,6 +17,7 @@ pub mod discover;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod responses;
 pub mod serve;
 pub mod site;
 
@@ -101,7 +102,8 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
     };
     let theme_name = config.theme.clone();
     let languages = config.languages.clone();
-    let site = Site::resolve(config, parsed, &sel, &broken, &mut diags);
+    let mut site = Site::resolve(config, parsed, &sel, &broken, &mut diags);
+    attach_responses(&mut site, &tree, &tz, &mut diags);
     let theme = render::theme::Theme::load(&tree, &theme_name, &languages, &mut diags);
     let statics: rustc_hash::FxHashSet<String> = theme.statics.keys().cloned().collect();
     diags.extend(check::run(&site, &statics));
@@ -116,6 +118,19 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
         diagnostics: diags,
         timings,
     })
+}
+
+/// Parses `responses/**/*.yaml` and resolves them against the site's items
+/// (shared by `load` and `serve`'s rebuilds, which re-read them every time).
+pub(crate) fn attach_responses(
+    site: &mut Site,
+    tree: &discover::SourceTree,
+    tz: &jiff::tz::TimeZone,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let (files, found) = content::responses::parse_all(&tree.responses, tz);
+    diags.extend(found);
+    site.responses = site::responses::resolve(files, &tree.content, diags);
 }
 
 /// Reads and parses `site.yaml` (shared by `load` and `serve`'s rebuilds).

@@ -4,6 +4,7 @@
 
 pub mod permalink;
 pub mod related;
+pub mod responses;
 
 use crate::config::Config;
 use crate::content::slug::slugify;
@@ -93,6 +94,8 @@ pub struct Site {
     pub author_items: Vec<Vec<usize>>,
     /// (alias URL, index of the item it redirects to).
     pub aliases: Vec<(String, usize)>,
+    /// Reader responses by item source path (attached after resolving).
+    pub responses: responses::Responses,
 }
 
 /// URLs kurator itself writes; content may not claim them.
@@ -272,6 +275,7 @@ impl Site {
             channel_items: Vec::new(),
             author_items: Vec::new(),
             aliases: Vec::new(),
+            responses: Default::default(),
         };
         site.check_slugs(diags);
         site.build_aliases(diags);

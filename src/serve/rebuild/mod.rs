@@ -269,7 +269,8 @@ impl Builder {
                 .is_some_and(|c| c.0.is_some());
             (*k, f.rel.as_str(), ok)
         }));
-        let site = Site::resolve(config, parsed, &sel, &broken, &mut diags);
+        let mut site = Site::resolve(config, parsed, &sel, &broken, &mut diags);
+        crate::attach_responses(&mut site, &tree, &tz, &mut diags);
         let theme = Theme::load(&tree, &theme_name, &languages, &mut diags);
         let statics: FxHashSet<String> = theme.statics.keys().cloned().collect();
         diags.extend(crate::check::run(&site, &statics));

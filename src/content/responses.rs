@@ -1,0 +1,669 @@
+//! Reader responses (SPEC §16): `responses/**/*.yaml`, one file per item.
+//!
+//! ```yaml
+//! item: articles/2024/x.md
+//! responses:
+//!   - id: "mastodon:https://social.example/users/ada/statuses/1"
+//!     source: mastodon        # mastodon | bluesky | webmention | comment | import
+//!     kind: reply             # reply | like | repost | mention
+//!     author: {name: Ada, url: "https://social.example/@ada", avatar: /responses/1f….png}
+//!     url: "https://social.example/@ada/1"
+//!     date: "2024-05-02T10:00:00+00:00"
+//!     content: "<p>Text or HTML, sanitised when rendered</p>"
+//!     approved: false
+//! ```
+//!
+//! Parsing looks at this one file only; whether `item` exists is resolved in
+//! `site::responses`. Each entry is checked on its own, so one broken entry
+//! is reported with its position and the others still count.
+
+use super::{date, yaml, Origin};
+use crate::diagnostics::{closest, Diagnostic, Location, Problem};
+use crate::discover::SourceFile;
+use serde::Deserialize;
+
+/// Where a response came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Mastodon,
+    Bluesky,
+    Webmention,
+    Comment,
+    Import,
+}
+
+impl Source {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Mastodon => "mastodon",
+            Source::Bluesky => "bluesky",
+            Source::Webmention => "webmention",
+            Source::Comment => "comment",
+            Source::Import => "import",
+        }
+    }
+}
+
+/// What a response is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResponseKind {
+    Reply,
+    Like,
+    Repost,
+    Mention,
+}
+
+impl ResponseKind {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseKind::Reply => "reply",
+            ResponseKind::Like => "like",
+            ResponseKind::Repost => "repost",
+            ResponseKind::Mention => "mention",
+        }
+    }
+}
+
+/// The person who responded, as they present themselves publicly.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseAuthor {
+    #[serde(deserialize_with = "yaml::text")]
+    pub name: String,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    pub url: Option<String>,
+    /// Site-relative path of a downloaded picture; remote URLs are kept in
+    /// the file but never rendered.
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    pub avatar: Option<String>,
+}
+
+/// One entry as written in the file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryYaml {
+    #[serde(deserialize_with = "yaml::text")]
+    id: String,
+    source: Source,
+    kind: ResponseKind,
+    author: ResponseAuthor,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    url: Option<String>,
+    #[serde(deserialize_with = "yaml::text")]
+    date: String,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    content: Option<String>,
+    #[serde(default)]
+    approved: bool,
+}
+
+/// One validated response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub id: String,
+    pub source: Source,
+    pub kind: ResponseKind,
+    pub author: ResponseAuthor,
+    pub url: Option<String>,
+    pub date: jiff::Zoned,
+    pub content: Option<String>,
+    pub approved: bool,
+    /// 1-based line of the entry's `-` in the file.
+    pub line: usize,
+}
+
+/// A parsed response file.
+#[derive(Debug, Clone)]
+pub struct ResponseFile {
+    /// Source path of the item, as written (`articles/2024/x.md`).
+    pub item: String,
+    /// Entries that passed validation, in file order.
+    pub entries: Vec<Response>,
+    /// The file's text (as `front_matter`, starting on line 1), for the
+    /// guideline rules and for positions.
+    pub origin: Origin,
+    /// Where the list is in the text.
+    pub block: Block,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileYaml {
+    #[serde(deserialize_with = "yaml::text")]
+    item: String,
+    #[serde(default)]
+    responses: Option<Vec<serde_json::Value>>,
+}
+
+/// Top-level keys of a response file.
+pub const FILE_KEYS: &[&str] = &["item", "responses"];
+/// Keys of one entry.
+pub const ENTRY_KEYS: &[&str] = &[
+    "id", "source", "kind", "author", "url", "date", "content", "approved",
+];
+const AUTHOR_KEYS: &[&str] = &["name", "url", "avatar"];
+
+/// Response files larger than this are refused (a busy post has a few
+/// hundred entries of well under 1 KiB).
+pub const MAX_RESPONSE_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Reads and parses one response file.
+pub fn parse_file(
+    file: &SourceFile,
+    tz: &jiff::tz::TimeZone,
+) -> (Option<ResponseFile>, Vec<Diagnostic>) {
+    let one = |p: Problem| (None, vec![Diagnostic::new(Location::file(&file.rel), p)]);
+    let len = match std::fs::metadata(&file.path) {
+        Ok(m) => m.len(),
+        Err(e) => {
+            return one(Problem::Io {
+                what: format!("cannot read file: {e}"),
+            })
+        }
+    };
+    if len > MAX_RESPONSE_FILE_BYTES {
+        return one(Problem::FileTooLarge {
+            bytes: len,
+            limit: MAX_RESPONSE_FILE_BYTES,
+        });
+    }
+    match std::fs::read(&file.path) {
+        Ok(bytes) => parse_bytes(&file.rel, bytes, tz),
+        Err(e) => one(Problem::Io {
+            what: format!("cannot read file: {e}"),
+        }),
+    }
+}
+
+/// Parses every discovered response file, in parallel and in input order.
+pub fn parse_all(
+    files: &[SourceFile],
+    tz: &jiff::tz::TimeZone,
+) -> (Vec<ResponseFile>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let results: Vec<_> = files.par_iter().map(|f| parse_file(f, tz)).collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    let mut diags = Vec::new();
+    for (p, d) in results {
+        parsed.extend(p);
+        diags.extend(d);
+    }
+    (parsed, diags)
+}
+
+/// Parses the bytes of a response file named `rel`; never panics.
+pub fn parse_bytes(
+    rel: &str,
+    bytes: Vec<u8>,
+    tz: &jiff::tz::TimeZone,
+) -> (Option<ResponseFile>, Vec<Diagnostic>) {
+    let text = match super::front_matter::decode(bytes, rel) {
+        Ok(t) => t,
+        Err((loc, p)) => return (None, vec![Diagnostic::new(loc, p)]),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    let all_keys: &'static [&'static str] = &[
+        "item",
+        "responses",
+        "id",
+        "source",
+        "kind",
+        "author",
+        "url",
+        "date",
+        "content",
+        "approved",
+        "name",
+        "avatar",
+    ];
+    let parsed: FileYaml = match yaml::from_str(&text, rel, 1, all_keys) {
+        Ok(f) => f,
+        Err((loc, p)) => {
+            let p = match p {
+                // Only top-level keys can be unknown here; suggest among those.
+                Problem::UnknownKey { key, .. } => Problem::UnknownKey {
+                    suggestion: closest(&key, FILE_KEYS.iter().copied()).map(str::to_string),
+                    key,
+                    known: FILE_KEYS.to_vec(),
+                },
+                p => p,
+            };
+            return (None, vec![Diagnostic::new(loc, p)]);
+        }
+    };
+    let block = Block::find(&text);
+    let origin = Origin {
+        rel: rel.to_string(),
+        front_matter: text,
+        fm_line: 1,
+        body: String::new(),
+        body_line: 1,
+    };
+    let mut diags = Vec::new();
+    let values = parsed.responses.unwrap_or_default();
+    let mut entries: Vec<Response> = Vec::with_capacity(values.len());
+    let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+    for (i, v) in values.into_iter().enumerate() {
+        let at = EntryAt {
+            origin: &origin,
+            block: &block,
+            index: i,
+        };
+        let Some(r) = entry(v, &at, tz, &mut diags) else {
+            continue;
+        };
+        if let Some(&first_line) = seen.get(&r.id) {
+            diags.push(Diagnostic::new(
+                at.field(&["id"]),
+                Problem::DuplicateResponse {
+                    id: r.id.clone(),
+                    first_line,
+                },
+            ));
+            continue;
+        }
+        seen.insert(r.id.clone(), r.line);
+        entries.push(r);
+    }
+    let item = parsed.item.trim().trim_start_matches("./").to_string();
+    let file = ResponseFile {
+        item,
+        entries,
+        origin,
+        block,
+    };
+    (Some(file), diags)
+}
+
+/// Validates one entry; problems go to `diags`.
+fn entry(
+    v: serde_json::Value,
+    at: &EntryAt,
+    tz: &jiff::tz::TimeZone,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Response> {
+    let e: EntryYaml = match serde_json::from_value(v) {
+        Ok(e) => e,
+        Err(err) => {
+            let (loc, p) = at.serde_problem(&err.to_string());
+            diags.push(Diagnostic::new(loc, p));
+            return None;
+        }
+    };
+    let mut ok = true;
+    if e.id.trim().is_empty() {
+        diags.push(Diagnostic::new(
+            at.field(&["id"]),
+            Problem::MissingField { field: "id" },
+        ));
+        ok = false;
+    }
+    let date = match date::parse(&e.date, tz) {
+        Ok(d) => Some(d),
+        Err(reason) => {
+            diags.push(Diagnostic::new(
+                at.field(&["date"]),
+                Problem::BadDate {
+                    value: e.date.clone(),
+                    reason,
+                },
+            ));
+            None
+        }
+    };
+    let url = e.url.filter(|u| at.http_url(&["url"], "url", u, diags));
+    let author_url = e
+        .author
+        .url
+        .filter(|u| at.http_url(&["author", "url"], "author.url", u, diags));
+    let avatar = e.author.avatar.filter(|a| {
+        let unsafe_url = super::markdown::is_unsafe_url(a);
+        if unsafe_url {
+            diags.push(Diagnostic::new(
+                at.field(&["author", "avatar"]),
+                Problem::UnsafeUrl { value: a.clone() },
+            ));
+        }
+        !unsafe_url && !a.trim().is_empty()
+    });
+    if !ok {
+        return None;
+    }
+    Some(Response {
+        id: e.id,
+        source: e.source,
+        kind: e.kind,
+        author: ResponseAuthor {
+            name: e.author.name,
+            url: author_url,
+            avatar,
+        },
+        url,
+        date: date?,
+        content: e.content.filter(|c| !c.trim().is_empty()),
+        approved: e.approved,
+        line: at.line(),
+    })
+}
+
+/// The list of entries in the text: where it starts and ends and where
+/// each entry begins (block style; flow-style lists locate at the key).
+#[derive(Debug, Clone, Default)]
+pub struct Block {
+    /// 1-based line of `responses:`, if present.
+    pub key_line: Option<usize>,
+    /// 1-based line and column of the text after each entry's `- `.
+    pub entries: Vec<(usize, usize)>,
+    /// 1-based last line that belongs to the list (its last non-blank line).
+    pub end_line: Option<usize>,
+    /// Indentation of the entries' `-`.
+    pub indent: usize,
+}
+
+impl Block {
+    /// Scans `text` for the top-level `responses:` list.
+    pub fn find(text: &str) -> Block {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut b = Block::default();
+        let Some(k) = lines.iter().position(|l| l.starts_with("responses:")) else {
+            return b;
+        };
+        b.key_line = Some(k + 1);
+        b.end_line = Some(k + 1);
+        let mut indent = None;
+        for (i, line) in lines.iter().enumerate().skip(k + 1) {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let ind = line.len() - trimmed.len();
+            let is_item = trimmed == "-" || trimmed.starts_with("- ");
+            if ind == 0 && !is_item {
+                break;
+            }
+            let item_indent = *indent.get_or_insert(ind);
+            if is_item && ind == item_indent {
+                b.entries.push((i + 1, line[..ind].chars().count() + 3));
+            }
+            b.end_line = Some(i + 1);
+        }
+        b.indent = indent.unwrap_or(2);
+        b
+    }
+}
+
+/// Locates things inside entry `index` of a file.
+struct EntryAt<'a> {
+    origin: &'a Origin,
+    block: &'a Block,
+    index: usize,
+}
+
+impl EntryAt<'_> {
+    fn lines(&self) -> Vec<&str> {
+        self.origin.front_matter.lines().collect()
+    }
+
+    /// 1-based line of the entry (or of `responses:` when unknown).
+    fn line(&self) -> usize {
+        match self.block.entries.get(self.index) {
+            Some(&(l, _)) => l,
+            None => self.block.key_line.unwrap_or(1),
+        }
+    }
+
+    fn start(&self) -> Location {
+        match self.block.entries.get(self.index) {
+            Some(&(l, c)) => Location::at(&self.origin.rel, l, c),
+            None => Location::at(&self.origin.rel, self.block.key_line.unwrap_or(1), 1),
+        }
+    }
+
+    /// The position of the value of `path` (`["author", "url"]`) in the
+    /// entry, or of the entry itself.
+    fn field(&self, path: &[&str]) -> Location {
+        let Some(&(first, first_col)) = self.block.entries.get(self.index) else {
+            return self.start();
+        };
+        let end = self
+            .block
+            .entries
+            .get(self.index + 1)
+            .map(|e| e.0 - 1)
+            .or(self.block.end_line)
+            .unwrap_or(first);
+        let lines = self.lines();
+        let mut from = first - 1;
+        // Entry keys sit exactly at the entry's indentation; nested keys
+        // anywhere deeper than their parent.
+        let mut parent: Option<usize> = None;
+        let entry_indent = first_col - 1;
+        let mut found = None;
+        for key in path {
+            found = None;
+            for (i, line) in lines.iter().enumerate().take(end).skip(from) {
+                let t = line.trim_start();
+                let ind = line.len() - t.len();
+                let (t, ind) = match t.strip_prefix("- ") {
+                    Some(rest) => (rest, ind + 2),
+                    None => (t, ind),
+                };
+                let fits = match parent {
+                    None => ind == entry_indent,
+                    Some(p) if ind <= p => break,
+                    Some(_) => true,
+                };
+                if !fits {
+                    continue;
+                }
+                if let Some(after) = t.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+                    let pad = after.len() - after.trim_start().len();
+                    let col = line[..ind].chars().count() + key.chars().count() + 2 + pad;
+                    found = Some((i, ind, col));
+                    break;
+                }
+            }
+            let Some((i, ind, _)) = found else {
+                return self.start();
+            };
+            from = i + 1;
+            parent = Some(ind);
+        }
+        match found {
+            Some((i, _, col)) => Location::at(&self.origin.rel, i + 1, col),
+            None => self.start(),
+        }
+    }
+
+    fn http_url(&self, path: &[&str], field: &str, url: &str, diags: &mut Vec<Diagnostic>) -> bool {
+        let ok = (url.starts_with("https://") || url.starts_with("http://"))
+            && url.len() > 8
+            && !url.contains(char::is_whitespace)
+            && !url.contains(['<', '>', '"', '`']);
+        if !ok {
+            diags.push(Diagnostic::new(
+                self.field(path),
+                Problem::BadUrl {
+                    field: field.to_string(),
+                    value: url.to_string(),
+                },
+            ));
+        }
+        ok
+    }
+
+    /// Turns a serde message about this entry into a located problem.
+    fn serde_problem(&self, msg: &str) -> (Location, Problem) {
+        let tick = |s: &str, from: &str| -> Option<String> {
+            let i = s.find(from)? + from.len();
+            let j = s[i..].find('`')? + i;
+            Some(s[i..j].to_string())
+        };
+        let expected: Vec<String> = match msg.find("expected") {
+            Some(i) => msg[i..]
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect(),
+            None => Vec::new(),
+        };
+        if let Some(key) = tick(msg, "unknown field `") {
+            let in_author = expected.iter().any(|k| k == "avatar");
+            let path: Vec<&str> = if in_author {
+                vec!["author", key.as_str()]
+            } else {
+                vec![key.as_str()]
+            };
+            let known: &'static [&'static str] = if in_author { AUTHOR_KEYS } else { ENTRY_KEYS };
+            let loc = self.key_line(&path);
+            let suggestion = closest(&key, known.iter().copied()).map(str::to_string);
+            return (
+                loc,
+                Problem::UnknownKey {
+                    key,
+                    suggestion,
+                    known: known.to_vec(),
+                },
+            );
+        }
+        if let Some(value) = tick(msg, "unknown variant `") {
+            let field = if expected.iter().any(|k| k == "reply") {
+                "kind"
+            } else {
+                "source"
+            };
+            return (
+                self.field(&[field]),
+                Problem::UnknownValue {
+                    field: field.to_string(),
+                    value,
+                    known: expected,
+                },
+            );
+        }
+        if let Some(field) = tick(msg, "missing field `") {
+            let field = ENTRY_KEYS
+                .iter()
+                .chain(AUTHOR_KEYS)
+                .copied()
+                .find(|k| *k == field)
+                .unwrap_or("?");
+            return (self.start(), Problem::MissingField { field });
+        }
+        if msg.contains("expected struct") {
+            return (
+                self.start(),
+                Problem::WrongType {
+                    message: "a response must be a mapping of `key: value` lines".into(),
+                },
+            );
+        }
+        (
+            self.start(),
+            Problem::WrongType {
+                message: msg.to_string(),
+            },
+        )
+    }
+
+    /// Like [`EntryAt::field`], but at the start of the key (where an
+    /// unknown key is reported).
+    fn key_line(&self, path: &[&str]) -> Location {
+        let loc = self.field(path);
+        let key = path.last().copied().unwrap_or("");
+        let Some(line) = loc.line else { return loc };
+        let text = self.lines().get(line - 1).copied().unwrap_or("");
+        match text.find(&format!("{key}:")) {
+            Some(b) => Location::at(&self.origin.rel, line, text[..b].chars().count() + 1),
+            None => loc,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<ResponseFile>, Vec<Diagnostic>) {
+        parse_bytes(
+            "responses/a.yaml",
+            text.as_bytes().to_vec(),
+            &jiff::tz::TimeZone::UTC,
+        )
+    }
+
+    const GOOD: &str = "item: articles/a.md\nresponses:\n  - id: m1\n    source: mastodon\n    kind: reply\n    author:\n      name: Ada\n      url: https://social.example/@ada\n    url: https://social.example/@ada/1\n    date: 2024-05-02T10:00:00Z\n    content: Hallo\n    approved: true\n";
+
+    #[test]
+    fn a_valid_file_parses() {
+        let (f, d) = parse(GOOD);
+        assert!(d.is_empty(), "{d:?}");
+        let f = f.unwrap();
+        assert_eq!(f.item, "articles/a.md");
+        assert_eq!(f.entries.len(), 1);
+        assert_eq!(f.entries[0].line, 3);
+        assert!(f.entries[0].approved);
+        assert_eq!(f.block.end_line, Some(12));
+    }
+
+    #[test]
+    fn unknown_entry_key_is_located_and_suggested() {
+        let (_, d) = parse(&GOOD.replace("    content:", "    contnet:"));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            (d[0].code.as_str(), d[0].line, d[0].column),
+            ("unknown-key", Some(11), Some(5))
+        );
+        assert!(d[0].hint.as_deref().unwrap().contains("`content`"));
+    }
+
+    #[test]
+    fn unknown_author_key_and_kind_are_located() {
+        let (_, d) = parse(&GOOD.replace("      url:", "      ulr:"));
+        assert_eq!((d[0].line, d[0].column), (Some(8), Some(7)), "{d:?}");
+        assert!(d[0].hint.as_deref().unwrap().contains("`url`"));
+        let (_, d) = parse(&GOOD.replace("kind: reply", "kind: rply"));
+        assert_eq!(d[0].code, "unknown-value");
+        assert_eq!((d[0].line, d[0].column), (Some(5), Some(11)));
+        assert!(d[0].hint.as_deref().unwrap().contains("`reply`"));
+    }
+
+    #[test]
+    fn bad_values_and_duplicates_are_located() {
+        let two = format!("{GOOD}{}", &GOOD[GOOD.find("  - id").unwrap()..]);
+        let (f, d) = parse(&two.replacen("date: 2024-05-02T10:00:00Z", "date: gestern", 1));
+        let codes: Vec<_> = d.iter().map(|d| (d.code.as_str(), d.line)).collect();
+        assert_eq!(codes, vec![("bad-date", Some(10))]);
+        assert_eq!(f.unwrap().entries.len(), 1);
+        let (_, d) = parse(&two);
+        assert_eq!(d[0].code, "duplicate-response");
+        assert_eq!(d[0].line, Some(13));
+        let (_, d) =
+            parse(&GOOD.replace("url: https://social.example/@ada/1", "url: javascript:x"));
+        assert_eq!((d[0].code.as_str(), d[0].line), ("bad-url", Some(9)));
+    }
+
+    #[test]
+    fn unknown_top_level_key_and_garbage_never_panic() {
+        let (_, d) = parse("item: a.md\nresponse: []\n");
+        assert_eq!(d[0].code, "unknown-key");
+        assert!(d[0].hint.as_deref().unwrap().contains("`responses`"));
+        for junk in [
+            "",
+            "- a\n- b",
+            "item: [x",
+            "\u{0}",
+            "responses:\n  - 3\n",
+            "item: x\nresponses:\n  - {}\n",
+        ] {
+            let _ = parse(junk);
+        }
+        let (_, d) = parse("item: x\nresponses:\n  - id: a\n");
+        assert_eq!((d[0].code.as_str(), d[0].line), ("missing-field", Some(3)));
+    }
+}

@@ -1,0 +1,162 @@
+//! A small blocking HTTP client for `kurator responses pull` only (never
+//! `build` or `check`): ureq 3 with rustls, timeouts, a body-size cap and a
+//! `kurator/<version>` user agent. Its API is deliberately two functions so
+//! that it can be pointed at the project's shared client (`net/http.rs`)
+//! when both land, without touching the callers.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Bodies larger than this are refused (JSON threads and avatars are small).
+pub const MAX_BODY_BYTES: u64 = 5 * 1024 * 1024;
+/// Connecting may take this long.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A whole request, body included, may take this long.
+const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why a request gave no usable answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchError {
+    /// The URL, with secrets (`token=`) redacted.
+    pub url: String,
+    pub reason: String,
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.url, self.reason)
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+/// The user agent every request carries.
+pub fn user_agent() -> String {
+    format!("kurator/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// GETs `url` and parses the body as JSON.
+pub fn get_json(url: &str, headers: &[(&str, &str)]) -> Result<serde_json::Value, FetchError> {
+    let mut h = vec![("Accept", "application/json")];
+    h.extend_from_slice(headers);
+    let (bytes, _) = get_bytes(url, &h)?;
+    serde_json::from_slice(&bytes).map_err(|e| FetchError {
+        url: redact(url),
+        reason: format!("answer is not valid JSON: {e}"),
+    })
+}
+
+/// GETs `url`; returns the body and its `Content-Type` (if any).
+pub fn get_bytes(
+    url: &str,
+    headers: &[(&str, &str)],
+) -> Result<(Vec<u8>, Option<String>), FetchError> {
+    let err = |reason: String| FetchError {
+        url: redact(url),
+        reason,
+    };
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(err("only http(s) URLs are fetched".into()));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_connect(Some(CONNECT_TIMEOUT))
+        .timeout_global(Some(TOTAL_TIMEOUT))
+        .user_agent(user_agent())
+        .http_status_as_error(false)
+        .max_redirects(5)
+        // A proxy from the environment must not reroute loopback tests.
+        .proxy(None)
+        .build()
+        .into();
+    let mut req = agent.get(url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let mut resp = req.call().map_err(|e| err(scrub(&e.to_string())))?;
+    let status = resp.status().as_u16();
+    if !(200..300).contains(&status) {
+        return Err(err(format!("HTTP status {status}")));
+    }
+    let ctype = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(MAX_BODY_BYTES)
+        .read_to_vec()
+        .map_err(|e| err(format!("cannot read the answer: {}", scrub(&e.to_string()))))?;
+    Ok((body, ctype))
+}
+
+/// `url` with the value of any `token=` query parameter replaced, for
+/// messages that end up in CI logs.
+pub fn redact(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, _)) if k.eq_ignore_ascii_case("token") => format!("{k}=…"),
+            _ => p.to_string(),
+        })
+        .collect();
+    format!("{base}?{}", parts.join("&"))
+}
+
+/// Error texts of the HTTP stack may quote the URL; drop secrets there too.
+fn scrub(msg: &str) -> String {
+    match msg.find("token=") {
+        Some(i) => {
+            let end = msg[i..]
+                .find(|c: char| c == '&' || c.is_whitespace())
+                .map_or(msg.len(), |e| i + e);
+            format!("{}token=…{}", &msg[..i], &msg[end..])
+        }
+        None => msg.to_string(),
+    }
+}
+
+/// Percent-encodes a query-parameter value (RFC 3986 unreserved kept).
+pub fn encode_param(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_never_reach_messages() {
+        assert_eq!(
+            redact("https://webmention.io/api/mentions.jf2?domain=a&token=s3cret"),
+            "https://webmention.io/api/mentions.jf2?domain=a&token=…"
+        );
+        assert!(!scrub("failed http://x/?token=s3cret&a=1").contains("s3cret"));
+    }
+
+    #[test]
+    fn params_are_encoded() {
+        assert_eq!(
+            encode_param("at://did:plc:x/app.bsky.feed.post/1"),
+            "at%3A%2F%2Fdid%3Aplc%3Ax%2Fapp.bsky.feed.post%2F1"
+        );
+    }
+
+    #[test]
+    fn non_http_urls_are_refused() {
+        assert!(get_bytes("file:///etc/passwd", &[]).is_err());
+    }
+}
