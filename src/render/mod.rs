@@ -5,6 +5,7 @@ pub mod context;
 pub mod deps;
 pub mod feeds;
 mod pages;
+pub mod responses;
 pub mod seo;
 pub mod sitemap;
 pub mod theme;

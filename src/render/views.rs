@@ -179,6 +179,7 @@ impl<'a> Views<'a> {
                 author: src.source_author.clone(),
                 domain: domain_of(&src.url),
             }),
+            response_counts: self.site.responses.counts(&it.origin.rel),
         }
     }
 
@@ -225,6 +226,7 @@ impl<'a> Views<'a> {
             next: l.next.map(card),
             quote: it.link.as_ref().and_then(|s| s.quote.clone()),
             via: it.link.as_ref().and_then(|s| s.via.clone()),
+            responses: super::responses::view(self.site, self.theme, &it.origin.rel, &l.lang),
         }
     }
 

@@ -5,3 +5,5 @@
 //! Network code lives only here and is never part of `build` or `check`.
 
 pub mod fetch;
+pub mod merge;
+pub mod sources;
