@@ -4,6 +4,8 @@
 //!
 //! Network code lives only here and is never part of `build` or `check`.
 
+pub mod avatars;
 pub mod fetch;
 pub mod merge;
+pub mod pull;
 pub mod sources;
