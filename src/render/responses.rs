@@ -91,10 +91,13 @@ pub fn add_json_ld(entity: &mut Value, site: &Site, rel: &str) {
         return;
     }
     let page = entity["url"].as_str().unwrap_or("").to_string();
+    // Numbered like the rendered list (replies and mentions), so each
+    // `@id` points at its own `#response-N`.
     let comments: Vec<Value> = approved
         .iter()
-        .filter(|r| r.kind == ResponseKind::Reply)
+        .filter(|r| matches!(r.kind, ResponseKind::Reply | ResponseKind::Mention))
         .enumerate()
+        .filter(|(_, r)| r.kind == ResponseKind::Reply)
         .map(|(n, r)| comment(r, &page, n + 1))
         .collect();
     let c = site.responses.counts(rel);
