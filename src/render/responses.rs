@@ -210,7 +210,13 @@ pub fn sanitize(content: &str) -> String {
         .tag_attributes(std::iter::once(("a", std::iter::once("href").collect())).collect())
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("nofollow ugc noopener"));
-    b.clean(content).to_string().trim().to_string()
+    // ammonia also puts `rel` on anchors whose href it removed
+    // (`javascript:`), which is invalid HTML; those become plain `<a>`.
+    b.clean(content)
+        .to_string()
+        .replace("<a rel=\"nofollow ugc noopener\">", "<a>")
+        .trim()
+        .to_string()
 }
 
 #[cfg(test)]

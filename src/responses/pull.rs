@@ -104,8 +104,9 @@ fn collect(site: &Site, warnings: &mut Vec<String>) -> BTreeMap<String, Vec<NewE
     let mut found: BTreeMap<String, Vec<NewEntry>> = BTreeMap::new();
     for it in &site.items {
         for (key, url) in &it.discuss {
+            let mut soft = Vec::new();
             let got = match key.as_str() {
-                "mastodon" => sources::mastodon(url, &now),
+                "mastodon" => sources::mastodon(url, &now, &mut soft),
                 "bluesky" => sources::bluesky(&cfg.bluesky_api, url),
                 _ => continue,
             };
@@ -113,6 +114,11 @@ fn collect(site: &Site, warnings: &mut Vec<String>) -> BTreeMap<String, Vec<NewE
                 Ok(v) => found.entry(it.origin.rel.clone()).or_default().extend(v),
                 Err(e) => warnings.push(format!("{}: discuss.{key}: {e}", it.origin.rel)),
             }
+            let rel = &it.origin.rel;
+            warnings.extend(
+                soft.into_iter()
+                    .map(|w| format!("{rel}: discuss.{key}: {w}")),
+            );
         }
     }
     let Some(w) = &cfg.webmention_io else {

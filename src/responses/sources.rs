@@ -44,8 +44,10 @@ pub fn mastodon_status(url: &str) -> Option<(String, String)> {
     (shaped && id_ok && !host.is_empty()).then(|| (format!("{scheme}://{host}"), id.to_string()))
 }
 
-/// Replies, favourites and boosts of the status a `discuss.mastodon` URL names.
-pub fn mastodon(url: &str, now: &str) -> Result<Vec<NewEntry>, String> {
+/// Replies, favourites and boosts of the status a `discuss.mastodon` URL
+/// names. Instances may refuse the favourite and boost lists to anonymous
+/// callers; that is a warning, and the replies still count.
+pub fn mastodon(url: &str, now: &str, warnings: &mut Vec<String>) -> Result<Vec<NewEntry>, String> {
     let (base, id) = mastodon_status(url).ok_or_else(|| {
         format!("`{url}` is not a Mastodon status URL (https://instance/@user/ID)")
     })?;
@@ -79,7 +81,13 @@ pub fn mastodon(url: &str, now: &str) -> Result<Vec<NewEntry>, String> {
         ("favourited_by", ResponseKind::Like, "like"),
         ("reblogged_by", ResponseKind::Repost, "repost"),
     ] {
-        let list = get_json(&format!("{api}/{path}"), &[]).map_err(|e| e.to_string())?;
+        let list = match get_json(&format!("{api}/{path}"), &[]) {
+            Ok(l) => l,
+            Err(e) => {
+                warnings.push(format!("{tag}s not read: {e}"));
+                continue;
+            }
+        };
         for acc in list.as_array().into_iter().flatten() {
             let Some(who) = text(&acc["url"]).or_else(|| text(&acc["acct"])) else {
                 continue;
