@@ -210,4 +210,46 @@ mod tests {
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].content.as_deref(), Some("a"));
     }
+
+    #[test]
+    fn appending_to_any_valid_file_keeps_it_valid() {
+        let mut x: u64 = 99;
+        let mut next = |n: usize| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize % n.max(1)
+        };
+        let base = new_file("articles/a.md", &[entry("w:1", "x"), entry("w:2", "y")])
+            + "# trailing comment\n";
+        let mut tried = 0;
+        for _ in 0..3000 {
+            let mut lines: Vec<&str> = base.split_inclusive('\n').collect();
+            for _ in 0..1 + next(2) {
+                let i = next(lines.len());
+                match next(3) {
+                    0 => drop(lines.remove(i)),
+                    1 => lines.insert(i, "\n"),
+                    _ => lines.insert(i, "# c\n"),
+                }
+            }
+            let text: String = lines.concat();
+            let (Some(f), d) =
+                parse_bytes("r.yaml", text.as_bytes().to_vec(), &jiff::tz::TimeZone::UTC)
+            else {
+                continue;
+            };
+            if !d.is_empty() {
+                continue;
+            }
+            let Ok(out) = append(&text, &f.block, &[entry("w:9", "z")]) else {
+                continue;
+            };
+            tried += 1;
+            let g = reparse(&out);
+            assert_eq!(g.entries.len(), f.entries.len() + 1, "{text}\n---\n{out}");
+            assert_eq!(g.item, f.item);
+        }
+        assert!(tried > 100, "{tried}");
+    }
 }

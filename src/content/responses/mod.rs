@@ -436,4 +436,41 @@ mod tests {
         let (_, d) = parse("item: x\nresponses:\n  - id: a\n");
         assert_eq!((d[0].code.as_str(), d[0].line), ("missing-field", Some(3)));
     }
+
+    #[test]
+    fn mangled_files_never_panic() {
+        // Deterministic mangling (an LCG): cut, repeat and replace byte
+        // ranges of a valid file, then parse the result.
+        let mut x: u64 = 17;
+        let mut next = |n: usize| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize % n.max(1)
+        };
+        let base = format!(
+            "{GOOD}{}",
+            GOOD.replace("m1", "m2")
+                .replace("item: articles/a.md\n", "")
+        );
+        for _ in 0..3000 {
+            let mut b = base.as_bytes().to_vec();
+            for _ in 0..1 + next(3) {
+                let (i, j) = (next(b.len()), next(b.len()));
+                let (i, j) = (i.min(j), i.max(j).min(i.min(j) + 40));
+                match next(4) {
+                    0 => drop(b.drain(i..j)),
+                    1 => {
+                        let piece = b[i..j].to_vec();
+                        b.splice(i..i, piece);
+                    }
+                    2 => b[i..j]
+                        .iter_mut()
+                        .for_each(|c| *c = b" -:\t\n[{\"'#&*"[next(12)]),
+                    _ => b.insert(i, [0xC3, 0xA4, 0xE2, 0x80, 0xA8][next(5)]),
+                }
+            }
+            let _ = parse_bytes("r.yaml", b, &jiff::tz::TimeZone::UTC);
+        }
+    }
 }
