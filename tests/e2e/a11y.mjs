@@ -91,6 +91,7 @@ for (const [kind, list] of Object.entries(byKind).sort()) {
 }
 choose(themed.find((p) => /\/page\/2\/$/.test(p.path)), "second page of a list");
 choose(themed.find((p) => p.lang !== siteLang), `translation (${siteLang} site)`);
+choose(themed.find((p) => p.html.includes('<section class="responses"')), "reader responses");
 check(themed.length > 0 && chosen.size >= Object.keys(byKind).length, `${label}: ${chosen.size} pages picked from ${themed.length} (${Object.keys(byKind).length} kinds)`);
 
 // ------------------------------------------------------------ the browser
