@@ -41,6 +41,9 @@ pub struct Config {
     pub hub_items: usize,
     #[serde(default)]
     pub limits: Limits,
+    /// Reader responses (`kurator responses pull`, SPEC §16).
+    #[serde(default)]
+    pub responses: ResponsesConfig,
     #[serde(default)]
     pub links: LinksConfig,
     #[serde(default)]
@@ -201,6 +204,51 @@ impl Default for LinksConfig {
     }
 }
 
+/// Where `kurator responses pull` looks for responses, and what it keeps.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ResponsesConfig {
+    pub webmention_io: Option<WebmentionIo>,
+    /// The Bluesky AppView that answers `getPostThread` and `resolveHandle`.
+    pub bluesky_api: String,
+    pub avatars: AvatarPolicy,
+}
+
+impl Default for ResponsesConfig {
+    fn default() -> Self {
+        ResponsesConfig {
+            webmention_io: None,
+            bluesky_api: "https://public.api.bsky.app".into(),
+            avatars: AvatarPolicy::Local,
+        }
+    }
+}
+
+/// The webmention.io account of the site.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebmentionIo {
+    pub domain: String,
+    /// Name of the environment variable that holds the API token.
+    pub token_env: String,
+    #[serde(default = "default_webmention_api")]
+    pub api: String,
+}
+
+/// What happens to responders' pictures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AvatarPolicy {
+    /// Downloaded into `static/responses/` under a content-hash name.
+    Local,
+    /// Not stored at all.
+    None,
+}
+
+fn default_webmention_api() -> String {
+    "https://webmention.io".into()
+}
+
 fn default_language() -> String {
     "en".into()
 }
@@ -234,6 +282,7 @@ const KNOWN_KEYS: &[&str] = &[
     "hub_items",
     "limits",
     "links",
+    "responses",
     "extra",
 ];
 

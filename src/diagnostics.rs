@@ -194,6 +194,24 @@ pub enum Problem {
     YamlTooComplex {
         message: String,
     },
+    // Reader responses (`responses/**/*.yaml`, SPEC §16).
+    UnknownValue {
+        field: String,
+        value: String,
+        known: Vec<String>,
+    },
+    DuplicateResponse {
+        id: String,
+        first_line: usize,
+    },
+    UnknownResponseItem {
+        item: String,
+        suggestion: Option<String>,
+    },
+    DuplicateResponseFile {
+        item: String,
+        other: String,
+    },
 }
 
 impl Problem {
@@ -243,6 +261,10 @@ impl Problem {
             TabIndent => "yaml-tab",
             DuplicateKey { .. } => "duplicate-key",
             YamlTooComplex { .. } => "yaml-too-complex",
+            UnknownValue { .. } => "unknown-value",
+            DuplicateResponse { .. } => "duplicate-response",
+            UnknownResponseItem { .. } => "unknown-response-item",
+            DuplicateResponseFile { .. } => "duplicate-response-file",
         }
     }
 
@@ -343,6 +365,16 @@ impl Problem {
             YamlTooComplex { message } => {
                 format!("front matter is too deeply nested or expands too many aliases: {message}")
             }
+            UnknownValue { field, value, .. } => format!("`{value}` is not a valid `{field}`"),
+            DuplicateResponse { id, first_line } => {
+                format!("response id `{id}` is used twice (first on line {first_line})")
+            }
+            UnknownResponseItem { item, .. } => {
+                format!("`item: {item}` names no article or curated link of this site")
+            }
+            DuplicateResponseFile { item, other } => {
+                format!("responses for `{item}` are also kept in `{other}`")
+            }
         }
     }
 
@@ -388,6 +420,14 @@ impl Problem {
             Utf16 => Some("save the file as UTF-8 (\"Save with encoding → UTF-8\" in most editors)".into()),
             TabIndent => Some("YAML allows only spaces for indentation; replace the tab with spaces".into()),
             DuplicateKey { .. } => Some("keep one of the two lines; YAML keys must be unique".into()),
+            UnknownValue { value, known, .. } => Some(match closest(value, known.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`? allowed: {}", known.join(", ")),
+                None => format!("allowed: {}", known.join(", ")),
+            }),
+            DuplicateResponse { .. } => Some("keep one of the two entries; ids must be unique within a file".into()),
+            UnknownResponseItem { suggestion: Some(s), .. } => Some(format!("did you mean `{s}`? `item` is the source path of the article or link, e.g. `articles/2024/post.md`")),
+            UnknownResponseItem { .. } => Some("`item` is the source path of the article or link, e.g. `articles/2024/post.md`".into()),
+            DuplicateResponseFile { .. } => Some("move the entries into one file per item and delete the other".into()),
             YamlTooComplex { .. } => Some("write the values out instead of using YAML anchors and aliases (`&name`, `*name`), and nest less deeply".into()),
             _ => None,
         }

@@ -32,6 +32,8 @@ pub struct SourceTree {
     pub templates: Vec<SourceFile>,
     /// Files of `themes/<name>/` for the configured theme: (path inside the theme, file).
     pub theme_files: Vec<SourceFile>,
+    /// Reader responses, `responses/**/*.yaml` (SPEC §16).
+    pub responses: Vec<SourceFile>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -67,6 +69,10 @@ pub fn discover(root: &Path, theme: &str, exclude: &[PathBuf]) -> SourceTree {
             }
         }
     }
+    tree.responses = walk(root, &root.join("responses"), exclude, &mut tree.warnings)
+        .into_iter()
+        .filter(|f| f.rel.ends_with(".yaml") || f.rel.ends_with(".yml"))
+        .collect();
     tree.statics = walk(root, &root.join("static"), exclude, &mut tree.warnings);
     tree.templates = walk(root, &root.join("templates"), exclude, &mut tree.warnings);
     let theme_dir = root.join("themes").join(theme);

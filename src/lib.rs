@@ -20,6 +20,7 @@ pub mod net;
 pub mod new;
 pub mod output;
 pub mod render;
+pub mod responses;
 pub mod rules;
 pub mod serve;
 pub mod site;
@@ -119,7 +120,8 @@ pub fn load_with(
     };
     let mut statics: Vec<String> = theme.statics.keys().cloned().collect();
     statics.sort();
-    let site = Site::resolve(config, parsed, &sel, &broken, &statics, &mut diags);
+    let mut site = Site::resolve(config, parsed, &sel, &broken, &statics, &mut diags);
+    attach_responses(&mut site, &tree, &tz, &mut diags);
     diags.extend(check::run(&site));
     let timings = Timings {
         parse: t1 - t0,
@@ -132,6 +134,19 @@ pub fn load_with(
         diagnostics: diags,
         timings,
     })
+}
+
+/// Parses `responses/**/*.yaml` and resolves them against the site's items
+/// (shared by `load` and `serve`'s rebuilds, which re-read them every time).
+pub(crate) fn attach_responses(
+    site: &mut Site,
+    tree: &discover::SourceTree,
+    tz: &jiff::tz::TimeZone,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let (files, found) = content::responses::parse_all(&tree.responses, tz);
+    diags.extend(found);
+    site.responses = site::responses::resolve(files, &tree.content, diags);
 }
 
 /// Reads and parses `site.yaml` (shared by `load` and `serve`'s rebuilds).

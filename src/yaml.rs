@@ -18,12 +18,24 @@ pub fn from_str<T: DeserializeOwned>(
     first_line: usize,
     known: &'static [&'static str],
 ) -> Result<T, (Location, Problem)> {
-    if yaml.len() > MAX_FRONT_MATTER_BYTES {
+    from_str_capped(yaml, file, first_line, known, MAX_FRONT_MATTER_BYTES)
+}
+
+/// [`from_str`] with another size cap, for whole YAML files that are
+/// legitimately larger than front matter (response files).
+pub fn from_str_capped<T: DeserializeOwned>(
+    yaml: &str,
+    file: &str,
+    first_line: usize,
+    known: &'static [&'static str],
+    max_bytes: usize,
+) -> Result<T, (Location, Problem)> {
+    if yaml.len() > max_bytes {
         return Err((
             Location::at(file, first_line, 1),
             Problem::FileTooLarge {
                 bytes: yaml.len() as u64,
-                limit: MAX_FRONT_MATTER_BYTES as u64,
+                limit: max_bytes as u64,
             },
         ));
     }

@@ -2,6 +2,7 @@
 //! Each rule is a small function over the resolved site producing
 //! diagnostics; rules a site did not configure do not run.
 
+mod responses;
 mod text;
 
 use crate::config::{Guidelines, RuleSeverity};
@@ -33,7 +34,9 @@ pub fn run(site: &Site) -> Vec<Diagnostic> {
     for c in &site.channels {
         out.extend(rules(g, &targets, &c.origin, &c.intro.refs, None));
     }
-    apply_severity(g, out)
+    let mut out = apply_severity(g, out);
+    out.extend(responses::run(g, site));
+    out
 }
 
 /// The rules for one item only (`serve` after an article changed in place).

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod new;
+mod responses;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,9 @@ enum Command {
     /// Create a site, article, curated link, author or channel from a template.
     #[command(subcommand)]
     New(new::NewCommand),
+    /// Reader responses: `pull` collects new ones for review.
+    #[command(subcommand)]
+    Responses(responses::ResponsesCommand),
 }
 
 /// Entry point used by `main`: returns the process exit code.
@@ -44,6 +48,7 @@ pub fn run() -> i32 {
         Command::Check(a) => check::run(a),
         Command::Serve(a) => serve::run(a),
         Command::New(c) => new::run(c),
+        Command::Responses(c) => responses::run(c),
     }
 }
 

@@ -158,29 +158,45 @@ impl Client {
 
     /// GETs `url`, follows redirects and reads the body (up to the size cap).
     pub fn get(&self, url: &str) -> Result<Response, Error> {
-        self.request(url, true)
+        self.request(url, true, &[])
+    }
+
+    /// [`Client::get`] with extra request headers (an API's `Accept`, say);
+    /// they replace the default `Accept`.
+    pub fn get_with(&self, url: &str, headers: &[(&str, &str)]) -> Result<Response, Error> {
+        self.request(url, true, headers)
     }
 
     /// GETs `url` and follows redirects, but does not read the body: enough
     /// to learn whether a page is there. GET, not HEAD, because many servers
     /// answer HEAD wrongly (405, 404) while the page is fine.
     pub fn probe(&self, url: &str) -> Result<Response, Error> {
-        self.request(url, false)
+        self.request(url, false, &[])
     }
 
-    fn request(&self, url: &str, read_body: bool) -> Result<Response, Error> {
+    fn request(
+        &self,
+        url: &str,
+        read_body: bool,
+        headers: &[(&str, &str)],
+    ) -> Result<Response, Error> {
         if !is_http_url(url) {
             return Err(Error::BadUrl(url.to_string()));
         }
         let mut current = url.to_string();
         let mut hops = Vec::new();
         loop {
-            let resp = self
-                .agent
-                .get(&current)
-                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
-                .call()
-                .map_err(|e| map_error(e, &current))?;
+            let mut req = self.agent.get(&current);
+            if !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("accept"))
+            {
+                req = req.header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+            }
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            let resp = req.call().map_err(|e| map_error(e, &current))?;
             let status = resp.status().as_u16();
             let header = |name: &str| {
                 resp.headers()

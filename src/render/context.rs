@@ -74,6 +74,8 @@ pub struct ItemCard {
     pub featured: bool,
     /// Set for curated links only.
     pub source: Option<SourceRef>,
+    /// Approved reader responses by kind (all zero when there are none).
+    pub response_counts: crate::site::responses::Counts,
 }
 
 /// A link to the same content in another language.
@@ -120,6 +122,8 @@ pub struct ItemPage {
     pub quote: Option<String>,
     /// Curated links only: where the curator found it.
     pub via: Option<String>,
+    /// Approved reader responses; `None` when there are none.
+    pub responses: Option<super::responses::ResponsesView>,
 }
 
 /// A channel with what its list pages need.

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod feeds;
 mod pages;
+pub mod responses;
 pub mod seo;
 pub mod sitemap;
 pub mod theme;

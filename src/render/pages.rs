@@ -428,6 +428,7 @@ fn item(r: &Renderer, i: usize) -> Draft {
     if let Some(src) = &page.card.source {
         entity["isBasedOn"] = json!({"@type": "CreativeWork", "url": src.url, "name": it.title, "publisher": {"@type": "Organization", "name": src.name}});
     }
+    super::responses::add_json_ld(&mut entity, site, &it.origin.rel);
     let mut m = meta(it.title.clone(), desc, page.card.url.clone(), entity);
     m.head.og_type = "article";
     m.head.image = it.image.clone();

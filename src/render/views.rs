@@ -153,6 +153,7 @@ impl<'a> Views<'a> {
                 domain: domain_of(&src.url),
                 archive: src.archive.clone(),
             }),
+            response_counts: self.site.responses.counts(&it.origin.rel),
         }
     }
 
@@ -191,6 +192,7 @@ impl<'a> Views<'a> {
             next: l.next.map(card),
             quote: it.link.as_ref().and_then(|s| s.quote.clone()),
             via: it.link.as_ref().and_then(|s| s.via.clone()),
+            responses: super::responses::view(self.site, self.theme, &it.origin.rel, &l.lang),
         }
     }
 

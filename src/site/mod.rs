@@ -4,6 +4,7 @@
 
 pub mod permalink;
 pub mod related;
+pub mod responses;
 pub mod routes;
 
 use crate::config::Config;
@@ -98,6 +99,8 @@ pub struct Site {
     pub aliases: Vec<(String, usize)>,
     /// Every URL the build writes, with the job that renders it.
     pub routes: routes::Routes,
+    /// Reader responses by item source path (attached after resolving).
+    pub responses: responses::Responses,
 }
 
 impl Site {
@@ -270,6 +273,7 @@ impl Site {
             link_items: Vec::new(),
             aliases: Vec::new(),
             routes: routes::Routes::default(),
+            responses: Default::default(),
         };
         site.check_slugs(diags);
         site.build_aliases(diags);

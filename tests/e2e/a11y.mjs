@@ -93,6 +93,7 @@ choose(themed.find((p) => /\/page\/2\/$/.test(p.path)), "second page of a list")
 choose(themed.find((p) => p.lang !== siteLang), `translation (${siteLang} site)`);
 // Task-list checkboxes need an accessible name (axe rule `label`).
 choose(themed.find((p) => p.html.includes('type="checkbox"')), "task list");
+choose(themed.find((p) => p.html.includes('<section class="responses"')), "reader responses");
 check(themed.length > 0 && chosen.size >= Object.keys(byKind).length, `${label}: ${chosen.size} pages picked from ${themed.length} (${Object.keys(byKind).length} kinds)`);
 
 // ------------------------------------------------------------ the browser
