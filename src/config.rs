@@ -188,6 +188,9 @@ impl Default for Limits {
     }
 }
 
+/// The Wayback Machine availability API (`links.archive_api`).
+pub const DEFAULT_ARCHIVE_API: &str = "https://archive.org/wayback/available";
+
 /// Settings of the curation aids (`check --external --suggest-archive`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -199,7 +202,7 @@ pub struct LinksConfig {
 impl Default for LinksConfig {
     fn default() -> Self {
         LinksConfig {
-            archive_api: crate::net::linkcheck::DEFAULT_ARCHIVE_API.into(),
+            archive_api: DEFAULT_ARCHIVE_API.into(),
         }
     }
 }

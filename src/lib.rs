@@ -98,7 +98,7 @@ pub fn load_with(
     let theme = render::theme::Theme::load(&tree, &config, &mut diags);
 
     let tz = config.tz();
-    let cx = ParseContext::new(&config, &tz, highlighter);
+    let cx = parse_context(&config, &tz, highlighter);
     let results = parse(&tree.content, &cx);
     let broken = site::Broken::from_files(
         tree.content
@@ -147,6 +147,22 @@ pub(crate) fn attach_responses(
     let (files, found) = content::responses::parse_all(&tree.responses, tz);
     diags.extend(found);
     site.responses = site::responses::resolve(files, &tree.content, diags);
+}
+
+/// The context every parse of a site uses, from its configuration (the one
+/// place it is assembled: builds, checks and `serve`'s re-parses).
+pub(crate) fn parse_context<'a>(
+    config: &'a Config,
+    tz: &'a jiff::tz::TimeZone,
+    highlighter: &'a Highlighter,
+) -> ParseContext<'a> {
+    ParseContext {
+        tz,
+        site_lang: &config.language,
+        unsafe_html: config.markdown.unsafe_html,
+        highlighter,
+        max_file_bytes: config.limits.max_file_bytes,
+    }
 }
 
 /// Reads and parses `site.yaml` (shared by `load` and `serve`'s rebuilds).

@@ -285,23 +285,6 @@ pub struct ParseContext<'a> {
     pub max_file_bytes: u64,
 }
 
-impl<'a> ParseContext<'a> {
-    /// The context every parse of a site uses, from its configuration.
-    pub fn new(
-        config: &'a crate::config::Config,
-        tz: &'a jiff::tz::TimeZone,
-        highlighter: &'a Highlighter,
-    ) -> Self {
-        ParseContext {
-            tz,
-            site_lang: &config.language,
-            unsafe_html: config.markdown.unsafe_html,
-            highlighter,
-            max_file_bytes: config.limits.max_file_bytes,
-        }
-    }
-}
-
 /// Reads and parses one file. Returns the content (if usable) and every
 /// problem found in it.
 pub fn parse_file(

@@ -20,7 +20,7 @@ use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 /// The Wayback Machine availability API (`links.archive_api` overrides it).
-pub const DEFAULT_ARCHIVE_API: &str = "https://archive.org/wayback/available";
+pub use crate::config::DEFAULT_ARCHIVE_API;
 
 /// How the external check runs.
 #[derive(Debug, Clone)]

@@ -12,7 +12,7 @@
 //! The `rebuild_patch_matches_full_build` test holds the two paths equal.
 
 use super::{finish_patch, render_all, Builder, Built, Cached, Last, Snapshot};
-use crate::content::{parse_file, Item, ItemKind, ParseContext, Parsed};
+use crate::content::{parse_file, Item, ItemKind, Parsed};
 use crate::discover::{Kind, SourceFile};
 use crate::render::{Job, Renderer, Route};
 use rustc_hash::FxHashSet;
@@ -100,7 +100,7 @@ fn reparse(b: &Builder, last: &Last, rel: &str, i: usize) -> Option<(Item, Cache
     let old = &last.site.items[i];
     let config = &last.site.config;
     let tz = config.tz();
-    let cx = ParseContext::new(config, &tz, &b.highlighter);
+    let cx = crate::parse_context(config, &tz, &b.highlighter);
     let file = SourceFile {
         rel: rel.to_string(),
         path: b.opts.site_dir.join(rel),
