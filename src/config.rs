@@ -94,6 +94,20 @@ pub struct Feeds {
     pub formats: Vec<FeedFormat>,
     pub limit: usize,
     pub all: bool,
+    /// Whether entries carry the whole text or only a summary.
+    pub content: FeedContent,
+}
+
+/// What a feed entry carries (`feeds.content`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    /// The whole text (curated links: quote and commentary).
+    #[default]
+    Full,
+    /// The summary (articles) or the quote and the commentary's first
+    /// paragraph (curated links): smaller feeds, readers click through.
+    Summary,
 }
 
 impl Default for Feeds {
@@ -102,6 +116,7 @@ impl Default for Feeds {
             formats: vec![FeedFormat::Atom, FeedFormat::Json],
             limit: 50,
             all: false,
+            content: FeedContent::Full,
         }
     }
 }

@@ -1297,3 +1297,47 @@ fn links_list_url_is_reserved_and_a_valid_link_target() {
     r.assert_code(1);
     assert_contains(&r.stderr, "duplicate-path");
 }
+
+/// `feeds.content: summary` (the reference benchmark's setting): entries
+/// carry the summary, or for curated links the quote and the commentary's
+/// first paragraph, never the rest of the body.
+#[test]
+fn summary_feeds_carry_the_summary_not_the_body() {
+    let s = copy_fixture("all-pages");
+    let yaml = std::fs::read_to_string(s.site.join("site.yaml")).unwrap();
+    s.write("site.yaml", format!("{yaml}feeds:\n  content: summary\n"));
+    s.write(
+        "articles/2020/2020-05-21-lang.md",
+        "---\ntitle: Lang\nauthors: [anna]\nchannels: [alpha]\n---\nDer erste Absatz.\n\nGEHEIMER ZWEITER ABSATZ.\n",
+    );
+    s.write(
+        "links/2020-06-02-zweite.md",
+        "---\nurl: https://source.example/b\ntitle: B\nsource: Q\nquote: Kurz zitiert.\ncurator: anna\nchannels: [alpha]\n---\nErster Gedanke.\n\nZWEITER GEDANKE.\n",
+    );
+    s.build_ok(&[]);
+    let atom = s.read("channels/alpha/atom.xml");
+    assert_not_contains(&atom, "<content");
+    assert_contains(&atom, "Der erste Absatz.");
+    assert_contains(&atom, "Kurz zitiert.");
+    assert_contains(&atom, "Erster Gedanke.");
+    assert_not_contains(&atom, "GEHEIMER");
+    assert_not_contains(&atom, "ZWEITER GEDANKE");
+    let json: serde_json::Value =
+        serde_json::from_str(&s.read("channels/alpha/feed.json")).unwrap();
+    let items = json["items"].as_array().unwrap();
+    let link = items.iter().find(|i| i["title"] == "B").unwrap();
+    let html = link["content_html"].as_str().unwrap();
+    assert!(
+        html.starts_with("<blockquote cite=\"https://source.example/b\">"),
+        "{html}"
+    );
+    assert_contains(html, "Erster Gedanke.");
+    assert_not_contains(html, "ZWEITER");
+    // The default stays `full`.
+    s.write("site.yaml", &yaml);
+    s.build_ok(&[]);
+    assert_contains(
+        &s.read("channels/alpha/atom.xml"),
+        "GEHEIMER ZWEITER ABSATZ.",
+    );
+}

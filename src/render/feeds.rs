@@ -5,10 +5,10 @@
 use super::seo::absolute;
 use super::xml::Xml;
 use super::{FeedOf, Renderer};
-use crate::config::FeedFormat;
+use crate::config::{FeedContent, FeedFormat};
 use crate::content::date::rfc3339;
-use crate::content::ItemKind;
-use crate::html::escape_html;
+use crate::content::{ItemKind, LinkSource};
+use crate::html::{escape_attr, escape_html};
 use crate::site::routes::{feed_url, LINKS_URL};
 use serde_json::json;
 
@@ -54,28 +54,43 @@ pub fn links_feed_title(r: &Renderer) -> String {
     format!("{name} – {}", site.config.title)
 }
 
-/// The full HTML of an entry: for curated links the attributed quote comes first.
-fn content_html(r: &Renderer, i: usize) -> String {
+/// The HTML an entry carries: the whole text, or with `feeds.content:
+/// summary` only the summary (articles) or the quote and the commentary's
+/// first paragraph (curated links).
+fn entry_html(r: &Renderer, i: usize) -> String {
     let it = &r.views.site.items[i];
-    let mut html = String::new();
-    if let Some(src) = &it.link {
-        if let Some(q) = &src.quote {
-            html.push_str(&format!(
-                "<blockquote cite=\"{}\"><p>{}</p></blockquote><p>— {}</p>",
-                escape_html(&src.url).replace('"', "&quot;"),
-                escape_html(q.trim()),
-                escape_html(&match &src.source_author {
-                    Some(a) => format!("{a}, {}", src.source),
-                    None => src.source.clone(),
-                })
-            ));
-        }
+    let mut html = it.link.as_ref().map(quote_html).unwrap_or_default();
+    if r.views.site.config.feeds.content == FeedContent::Summary {
+        let summary = &r.views.cards[i].summary_html;
+        html.push_str(if it.link.is_some() {
+            it.body.summary_html.as_deref().unwrap_or(summary)
+        } else {
+            summary
+        });
+        return html;
     }
     if let Some(d) = &it.disclosure {
         html.push_str(&format!("<p><em>{}</em></p>", escape_html(d)));
     }
     html.push_str(&it.body.html);
     html
+}
+
+/// A curated link's quote, attributed to its source (empty without one).
+fn quote_html(src: &LinkSource) -> String {
+    let Some(q) = &src.quote else {
+        return String::new();
+    };
+    let by = match &src.source_author {
+        Some(a) => format!("{a}, {}", src.source),
+        None => src.source.clone(),
+    };
+    format!(
+        "<blockquote cite=\"{}\"><p>{}</p></blockquote><p>— {}</p>",
+        escape_attr(&src.url),
+        escape_html(q.trim()),
+        escape_html(&by)
+    )
 }
 
 fn updated_of(r: &Renderer, i: usize) -> String {
@@ -177,14 +192,18 @@ fn atom(r: &Renderer, base: &str, title: &str, items: &[usize]) -> Vec<u8> {
                 ],
             );
         }
-        if !c.summary_html.is_empty() {
-            x.text("summary", &[("type", "html")], &c.summary_html);
+        if site.config.feeds.content == FeedContent::Summary {
+            x.text("summary", &[("type", "html")], &entry_html(r, i));
+        } else {
+            if !c.summary_html.is_empty() {
+                x.text("summary", &[("type", "html")], &c.summary_html);
+            }
+            x.text(
+                "content",
+                &[("type", "html"), ("xml:base", &url)],
+                &entry_html(r, i),
+            );
         }
-        x.text(
-            "content",
-            &[("type", "html"), ("xml:base", &url)],
-            &content_html(r, i),
-        );
         x.close("entry");
     }
     x.close("feed");
@@ -204,7 +223,7 @@ fn json_feed(r: &Renderer, base: &str, title: &str, items: &[usize]) -> Vec<u8> 
                 "id": url,
                 "url": url,
                 "title": it.title,
-                "content_html": content_html(r, i),
+                "content_html": entry_html(r, i),
                 "date_published": c.date,
                 "date_modified": updated_of(r, i),
                 "language": c.lang,
