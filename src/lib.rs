@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod discover;
+pub mod import;
 pub mod new;
 pub mod output;
 pub mod render;

@@ -1,0 +1,727 @@
+//! WordPress post HTML → clean CommonMark (with the GFM tables and
+//! strikethrough kurator renders). A walk over html5ever's tree (the parser
+//! ammonia already brings), so messy HTML is repaired the way a browser would
+//! before it is converted. Block-editor comments are dropped, `<!--more-->`
+//! stays kurator's summary marker.
+
+use super::shortcode;
+use super::rcdom::{Handle, NodeData, RcDom};
+use html5ever::tendril::TendrilSink;
+use html5ever::{ns, LocalName, QualName};
+
+/// How a post is converted.
+pub enum Mode<'a> {
+    /// Everything becomes the body.
+    Article,
+    /// A curated link: the first link for which `is_external` holds becomes
+    /// the link's `url`, the first blockquote its `quote`.
+    Link { is_external: &'a dyn Fn(&str) -> bool },
+}
+
+/// The markdown and what was taken out of it.
+#[derive(Debug, Default)]
+pub struct Converted {
+    pub markdown: String,
+    /// (URL, link text) of the first external link (link mode only).
+    pub first_link: Option<(String, String)>,
+    /// The first blockquote as plain text and its `<cite>` (link mode only).
+    pub quote: Option<String>,
+    pub cite: Option<String>,
+    /// Shortcodes left as text, by name.
+    pub shortcodes: Vec<String>,
+}
+
+/// Converts one post's `content:encoded`. `url` rewrites every link and image
+/// address (local media, old permalinks).
+pub fn convert(html: &str, mode: Mode, url: &mut dyn FnMut(&str) -> String) -> Converted {
+    let mut shortcodes = Vec::new();
+    let block_editor = html.contains("<!-- wp:");
+    let expanded = shortcode::expand(html, &mut shortcodes);
+    let html = if block_editor {
+        expanded
+    } else {
+        shortcode::autop(&expanded)
+    };
+    let dom = html5ever::parse_fragment(
+        RcDom::default(),
+        Default::default(),
+        QualName::new(None, ns!(html), LocalName::from("body")),
+        Vec::new(),
+        false,
+    )
+    .one(html);
+    let mut w = Walker {
+        url,
+        mode,
+        first_link: None,
+        quote: None,
+        cite: None,
+    };
+    let mut blocks = Vec::new();
+    w.blocks(&dom.document, &mut blocks, 0);
+    let mut markdown = blocks.join("\n\n");
+    if !markdown.is_empty() {
+        markdown.push('\n');
+    }
+    Converted {
+        markdown,
+        first_link: w.first_link,
+        quote: w.quote,
+        cite: w.cite,
+        shortcodes,
+    }
+}
+
+struct Walker<'a, 'b> {
+    url: &'b mut dyn FnMut(&str) -> String,
+    mode: Mode<'a>,
+    first_link: Option<(String, String)>,
+    quote: Option<String>,
+    cite: Option<String>,
+}
+
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "figure",
+    "figcaption",
+    "hr",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "main",
+    "nav",
+    "details",
+    "summary",
+    "address",
+    "center",
+    "iframe",
+    "html",
+    "body",
+    "script",
+    "style",
+    "noscript",
+    "form",
+];
+
+/// Dropped with everything inside: nothing a reader should get as text.
+const DROPPED: &[&str] = &[
+    "script", "style", "noscript", "form", "button", "input", "select", "textarea", "object",
+    "embed", "svg", "template", "head",
+];
+
+fn tag(n: &Handle) -> Option<&str> {
+    match &n.data {
+        NodeData::Element { name, .. } => Some(&name.local),
+        _ => None,
+    }
+}
+
+fn attr(n: &Handle, key: &str) -> Option<String> {
+    match &n.data {
+        NodeData::Element { attrs, .. } => attrs
+            .borrow()
+            .iter()
+            .find(|a| &*a.name.local == key)
+            .map(|a| a.value.to_string()),
+        _ => None,
+    }
+}
+
+fn has_class(n: &Handle, class: &str) -> bool {
+    attr(n, "class").is_some_and(|c| c.split_whitespace().any(|x| x == class))
+}
+
+fn is_block(n: &Handle) -> bool {
+    match &n.data {
+        NodeData::Element { name, .. } => BLOCKS.contains(&&*name.local),
+        NodeData::Comment { contents } => is_more(contents),
+        NodeData::Document => true,
+        _ => false,
+    }
+}
+
+fn is_more(comment: &str) -> bool {
+    let c = comment.trim();
+    c == "more" || c.starts_with("more ")
+}
+
+/// All text below `n`, as written (for code and quotes).
+fn text_of(n: &Handle, out: &mut String) {
+    match &n.data {
+        NodeData::Text { contents } => out.push_str(&contents.borrow()),
+        NodeData::Element { name, .. } if &*name.local == "br" => out.push('\n'),
+        NodeData::Element { name, .. } if DROPPED.contains(&&*name.local) => {}
+        _ => {
+            for c in n.children.borrow().iter() {
+                text_of(c, out);
+            }
+        }
+    }
+}
+
+impl Walker<'_, '_> {
+    /// Appends the markdown blocks of `n`'s children to `out`; inline runs
+    /// between block children become paragraphs. `depth` counts enclosing
+    /// lists and quotes (a curated link's quote is taken only at the top).
+    fn blocks(&mut self, n: &Handle, out: &mut Vec<String>, depth: usize) {
+        let mut inline = String::new();
+        for c in n.children.borrow().iter() {
+            if is_block(c) {
+                flush(&mut inline, out);
+                self.block(c, out, depth);
+            } else {
+                self.inline(c, &mut inline);
+            }
+        }
+        flush(&mut inline, out);
+    }
+
+    fn block(&mut self, n: &Handle, out: &mut Vec<String>, depth: usize) {
+        if let NodeData::Comment { .. } = n.data {
+            out.push("<!-- more -->".into());
+            return;
+        }
+        let name = tag(n).unwrap_or("");
+        match name {
+            "p" | "dd" | "summary" | "address" => {
+                if depth == 0 && self.sole_external_link(n) {
+                    return;
+                }
+                let mut s = String::new();
+                self.inline_children(n, &mut s);
+                flush(&mut s, out);
+            }
+            "dt" => {
+                let mut s = String::new();
+                self.inline_children(n, &mut s);
+                let s = s.trim();
+                if !s.is_empty() {
+                    out.push(format!("**{s}**"));
+                }
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let level = name[1..].parse::<usize>().unwrap_or(2);
+                let mut s = String::new();
+                self.inline_children(n, &mut s);
+                let s = one_line(&s);
+                if !s.is_empty() {
+                    out.push(format!("{} {s}", "#".repeat(level)));
+                }
+            }
+            "ul" | "ol" => {
+                let s = self.list(n, name == "ol", depth);
+                if !s.is_empty() {
+                    out.push(s);
+                }
+            }
+            "blockquote" => self.blockquote(n, out, depth),
+            "pre" => out.push(code_block(n)),
+            "table" => {
+                let s = self.table(n);
+                if !s.is_empty() {
+                    out.push(s);
+                }
+            }
+            "figcaption" => {
+                let mut s = String::new();
+                self.inline_children(n, &mut s);
+                let s = one_line(&s);
+                if !s.is_empty() {
+                    out.push(format!("*{s}*"));
+                }
+            }
+            "hr" => out.push("* * *".into()),
+            "iframe" => {
+                if let Some(src) = attr(n, "src").filter(|s| is_web(s)) {
+                    out.push(format!("<{}>", src.replace(['<', '>', ' '], "")));
+                }
+            }
+            "div" if has_class(n, "wp-block-embed__wrapper") => {
+                let mut s = String::new();
+                text_of(n, &mut s);
+                let s = s.trim();
+                if is_web(s) && !s.contains(char::is_whitespace) {
+                    out.push(format!("<{}>", s.replace(['<', '>'], "")));
+                }
+            }
+            x if DROPPED.contains(&x) => {}
+            _ => self.blocks(n, out, depth),
+        }
+    }
+
+    /// In link mode, a top-level paragraph that is only the first external
+    /// link is the link's `url` and is left out of the commentary.
+    fn sole_external_link(&mut self, p: &Handle) -> bool {
+        let Mode::Link { is_external } = self.mode else {
+            return false;
+        };
+        if self.first_link.is_some() {
+            return false;
+        }
+        let children = p.children.borrow();
+        let mut meaningful = children.iter().filter(|c| match &c.data {
+            NodeData::Text { contents } => !contents.borrow().trim().is_empty(),
+            _ => true,
+        });
+        let (Some(a), None) = (meaningful.next(), meaningful.next()) else {
+            return false;
+        };
+        let href = match (tag(a), attr(a, "href")) {
+            (Some("a"), Some(h)) if is_external(&h) => h,
+            _ => return false,
+        };
+        let mut text = String::new();
+        text_of(a, &mut text);
+        self.first_link = Some((href, one_line(&text)));
+        true
+    }
+
+    fn blockquote(&mut self, n: &Handle, out: &mut Vec<String>, depth: usize) {
+        let cite_node = n
+            .children
+            .borrow()
+            .iter()
+            .find(|c| tag(c) == Some("cite"))
+            .cloned();
+        if depth == 0 && self.quote.is_none() && matches!(self.mode, Mode::Link { .. }) {
+            let mut paras = Vec::new();
+            for c in n.children.borrow().iter() {
+                if tag(c) == Some("cite") {
+                    continue;
+                }
+                let mut t = String::new();
+                text_of(c, &mut t);
+                let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !t.is_empty() {
+                    paras.push(t);
+                }
+            }
+            self.quote = Some(paras.join("\n\n"));
+            self.cite = cite_node.map(|c| {
+                let mut t = String::new();
+                text_of(&c, &mut t);
+                one_line(&t)
+            });
+            return;
+        }
+        let mut inner = Vec::new();
+        self.blocks(n, &mut inner, depth + 1);
+        let body = inner.join("\n\n");
+        if body.trim().is_empty() {
+            return;
+        }
+        out.push(prefix_lines(&body, "> ", ">"));
+    }
+
+    fn list(&mut self, n: &Handle, ordered: bool, depth: usize) -> String {
+        let start: usize = attr(n, "start").and_then(|s| s.parse().ok()).unwrap_or(1);
+        let mut items: Vec<Vec<String>> = Vec::new();
+        for c in n.children.borrow().iter() {
+            match tag(c) {
+                Some("li") => {
+                    let mut b = Vec::new();
+                    self.blocks(c, &mut b, depth + 1);
+                    items.push(b);
+                }
+                // `<ul><li>a</li><ul>…</ul></ul>` (invalid, common in old
+                // posts): the inner list belongs to the item before it.
+                Some("ul") | Some("ol") => {
+                    let s = self.list(c, tag(c) == Some("ol"), depth + 1);
+                    match items.last_mut() {
+                        Some(last) => last.push(s),
+                        None => items.push(vec![s]),
+                    }
+                }
+                _ => {}
+            }
+        }
+        let loose = items.iter().any(|b| {
+            b.iter()
+                .filter(|x| !x.starts_with("- ") && !starts_ordered(x))
+                .count()
+                > 1
+        });
+        let sep = if loose { "\n\n" } else { "\n" };
+        let mut out = Vec::new();
+        for (i, b) in items.iter().enumerate() {
+            let marker = if ordered {
+                format!("{}. ", start + i)
+            } else {
+                "- ".to_string()
+            };
+            let body = b.join(sep);
+            if body.is_empty() {
+                out.push(marker.trim_end().to_string());
+                continue;
+            }
+            let indent = " ".repeat(marker.len());
+            let mut lines = body.lines();
+            let mut s = format!("{marker}{}", lines.next().unwrap_or(""));
+            for l in lines {
+                s.push('\n');
+                if !l.is_empty() {
+                    s.push_str(&indent);
+                    s.push_str(l);
+                }
+            }
+            out.push(s);
+        }
+        out.join(sep)
+    }
+
+    fn table(&mut self, n: &Handle) -> String {
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        self.rows(n, &mut rows);
+        let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+        if cols == 0 {
+            return String::new();
+        }
+        let line = |r: &[String]| {
+            let mut s = String::from("|");
+            for i in 0..cols {
+                s.push(' ');
+                s.push_str(r.get(i).map(String::as_str).unwrap_or(""));
+                s.push_str(" |");
+            }
+            s
+        };
+        let mut out = vec![line(&rows[0]), format!("|{}", " --- |".repeat(cols))];
+        out.extend(rows[1..].iter().map(|r| line(r)));
+        out.join("\n")
+    }
+
+    fn rows(&mut self, n: &Handle, rows: &mut Vec<Vec<String>>) {
+        for c in n.children.borrow().iter() {
+            match tag(c) {
+                Some("tr") => {
+                    let mut cells = Vec::new();
+                    for cell in c.children.borrow().iter() {
+                        if matches!(tag(cell), Some("td") | Some("th")) {
+                            let mut s = String::new();
+                            self.inline_children(cell, &mut s);
+                            let s = s.trim().replace("\\\n", "<br>").replace('\n', " ");
+                            cells.push(s.replace('|', "\\|"));
+                        }
+                    }
+                    rows.push(cells);
+                }
+                Some("thead") | Some("tbody") | Some("tfoot") => self.rows(c, rows),
+                _ => {}
+            }
+        }
+    }
+
+    fn inline_children(&mut self, n: &Handle, out: &mut String) {
+        for c in n.children.borrow().iter() {
+            self.inline(c, out);
+        }
+    }
+
+    fn inline(&mut self, n: &Handle, out: &mut String) {
+        let name = match &n.data {
+            NodeData::Text { contents } => {
+                push_text(&contents.borrow(), out);
+                return;
+            }
+            NodeData::Element { name, .. } => name.local.to_string(),
+            _ => return,
+        };
+        match name.as_str() {
+            "strong" | "b" => self.wrap(n, "**", out),
+            "em" | "i" | "cite" | "dfn" => self.wrap(n, "*", out),
+            "del" | "s" | "strike" => self.wrap(n, "~~", out),
+            "code" | "tt" | "kbd" | "samp" => {
+                let mut t = String::new();
+                text_of(n, &mut t);
+                out.push_str(&code_span(&t.replace('\n', " ")));
+            }
+            "sup" | "sub" => {
+                let mut t = String::new();
+                self.inline_children(n, &mut t);
+                out.push_str(&format!("<{name}>{}</{name}>", t.trim()));
+            }
+            "br" => out.push_str("\\\n"),
+            "a" => self.link(n, out),
+            "img" => self.image(n, out),
+            x if DROPPED.contains(&x) => {}
+            _ => self.inline_children(n, out),
+        }
+    }
+
+    fn wrap(&mut self, n: &Handle, marker: &str, out: &mut String) {
+        let mut t = String::new();
+        self.inline_children(n, &mut t);
+        let inner = t.trim();
+        if inner.is_empty() {
+            out.push_str(if t.is_empty() { "" } else { " " });
+            return;
+        }
+        if t.starts_with(char::is_whitespace) && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push_str(marker);
+        out.push_str(inner);
+        out.push_str(marker);
+        if t.ends_with(char::is_whitespace) {
+            out.push(' ');
+        }
+    }
+
+    fn link(&mut self, n: &Handle, out: &mut String) {
+        let mut text = String::new();
+        self.inline_children(n, &mut text);
+        let href = attr(n, "href").unwrap_or_default();
+        let href = href.trim();
+        if href.is_empty() || is_unsafe(href) {
+            out.push_str(&text);
+            return;
+        }
+        if let Mode::Link { is_external } = self.mode {
+            if self.first_link.is_none() && is_external(href) {
+                let mut plain = String::new();
+                text_of(n, &mut plain);
+                self.first_link = Some((href.to_string(), one_line(&plain)));
+            }
+        }
+        let dest = (self.url)(href);
+        let inner = text.trim();
+        let inner = if inner.is_empty() {
+            escape(&dest)
+        } else {
+            inner.to_string()
+        };
+        if text.starts_with(' ') && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        out.push_str(&format!("[{inner}]({}{})", destination(&dest), title(n)));
+        if text.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+
+    fn image(&mut self, n: &Handle, out: &mut String) {
+        let src = attr(n, "src")
+            .or_else(|| attr(n, "data-src"))
+            .unwrap_or_default();
+        if src.trim().is_empty() || is_unsafe(&src) {
+            return;
+        }
+        let dest = (self.url)(src.trim());
+        let alt = attr(n, "alt").unwrap_or_default();
+        let alt = escape(&one_line(&alt));
+        out.push_str(&format!("![{alt}]({}{})", destination(&dest), title(n)));
+    }
+}
+
+fn title(n: &Handle) -> String {
+    match attr(n, "title").map(|t| one_line(&t)) {
+        Some(t) if !t.is_empty() => format!(" \"{}\"", t.replace('\\', "\\\\").replace('"', "\\\"")),
+        _ => String::new(),
+    }
+}
+
+fn starts_ordered(s: &str) -> bool {
+    let digits = s.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && s[digits..].starts_with(". ")
+}
+
+/// An inline run done: trimmed, line starts made safe, pushed as a paragraph.
+fn flush(inline: &mut String, out: &mut Vec<String>) {
+    let text = std::mem::take(inline);
+    let mut lines: Vec<String> = text
+        .split('\n')
+        .map(|l| escape_line_start(l.trim()))
+        .filter(|l| !l.is_empty())
+        .collect();
+    // A break at the very end of a paragraph would print a backslash.
+    while let Some(last) = lines.last_mut() {
+        match last.strip_suffix('\\') {
+            Some(s) if s.trim().is_empty() => {
+                lines.pop();
+            }
+            Some(s) if !s.ends_with('\\') => *last = s.trim_end().to_string(),
+            _ => break,
+        }
+    }
+    if let Some(first) = lines.first_mut() {
+        if first == "\\" {
+            lines.remove(0);
+        }
+    }
+    let text = lines.join("\n");
+    if !text.trim().is_empty() {
+        out.push(text);
+    }
+}
+
+/// Markdown reads `# `, `> `, `- `, `+ `, `1. ` and `=`/`-` lines at a line
+/// start as structure; in text they must stay text.
+fn escape_line_start(line: &str) -> String {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && (line[digits..].starts_with('.') || line[digits..].starts_with(')')) {
+        return format!("{}\\{}", &line[..digits], &line[digits..]);
+    }
+    match line.chars().next() {
+        Some('#' | '>' | '-' | '+' | '=') => format!("\\{line}"),
+        _ => line.to_string(),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.replace("\\\n", " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Appends text with whitespace collapsed (as HTML renders it) and markdown
+/// punctuation escaped.
+fn push_text(text: &str, out: &mut String) {
+    for c in text.chars() {
+        if c.is_whitespace() && c != '\u{a0}' {
+            // Also at the start of `out`: a nested run (`<em> x</em>`) must
+            // keep the space; paragraphs are trimmed when flushed.
+            if !out.ends_with(' ') && !out.ends_with('\n') {
+                out.push(' ');
+            }
+            continue;
+        }
+        push_escaped(c, out);
+    }
+}
+
+fn push_escaped(c: char, out: &mut String) {
+    if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '~' | '&') {
+        out.push('\\');
+    }
+    out.push(c);
+}
+
+fn escape(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_escaped(c, &mut s);
+    }
+    s
+}
+
+/// A link destination: `<…>` when it holds spaces or parentheses.
+fn destination(url: &str) -> String {
+    if url.contains([' ', '(', ')', '<', '>']) {
+        format!("<{}>", url.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        url.to_string()
+    }
+}
+
+fn code_span(text: &str) -> String {
+    let longest = longest_run(text, '`');
+    let fence = "`".repeat(longest + 1);
+    if text.starts_with('`') || text.ends_with('`') || text.starts_with(' ') {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
+}
+
+fn longest_run(text: &str, ch: char) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for c in text.chars() {
+        run = if c == ch { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
+}
+
+fn code_block(pre: &Handle) -> String {
+    let mut text = String::new();
+    text_of(pre, &mut text);
+    let text = text.strip_prefix('\n').unwrap_or(&text).trim_end();
+    let code = pre
+        .children
+        .borrow()
+        .iter()
+        .find(|c| tag(c) == Some("code"))
+        .cloned();
+    let lang = code
+        .as_ref()
+        .and_then(language)
+        .or_else(|| language(pre))
+        .unwrap_or_default();
+    let fence = "`".repeat(longest_run(text, '`').max(2) + 1);
+    format!("{fence}{lang}\n{text}\n{fence}")
+}
+
+/// A code block's language from the classes highlighters write
+/// (`language-rust`, `lang-php`, SyntaxHighlighter's `brush: php;`).
+fn language(n: &Handle) -> Option<String> {
+    let clean = |s: &str| {
+        let s: String = s
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '#' | '-' | '_'))
+            .collect();
+        Some(s.to_ascii_lowercase()).filter(|s| !s.is_empty())
+    };
+    if let Some(l) = attr(n, "data-lang").or_else(|| attr(n, "data-language")) {
+        return clean(&l);
+    }
+    let class = attr(n, "class")?;
+    if let Some(rest) = class.split("brush:").nth(1) {
+        return clean(rest.split(';').next().unwrap_or("").trim());
+    }
+    class.split_whitespace().find_map(|c| {
+        c.strip_prefix("language-")
+            .or_else(|| c.strip_prefix("lang-"))
+            .and_then(clean)
+    })
+}
+
+fn prefix_lines(body: &str, prefix: &str, empty: &str) -> String {
+    body.lines()
+        .map(|l| {
+            if l.is_empty() {
+                empty.to_string()
+            } else {
+                format!("{prefix}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn is_web(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
+fn is_unsafe(url: &str) -> bool {
+    let lower: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+#[cfg(test)]
+#[path = "html_md_tests.rs"]
+mod tests;
