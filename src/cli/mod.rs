@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod import;
 mod new;
 mod serve;
 
@@ -27,6 +28,9 @@ enum Command {
     /// Create a site, article, curated link, author or channel from a template.
     #[command(subcommand)]
     New(new::NewCommand),
+    /// Import content from another system (a WordPress export) into a site.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 /// Entry point used by `main`: returns the process exit code.
@@ -44,6 +48,7 @@ pub fn run() -> i32 {
         Command::Check(a) => check::run(a),
         Command::Serve(a) => serve::run(a),
         Command::New(c) => new::run(c),
+        Command::Import(c) => import::run(c),
     }
 }
 

@@ -4,8 +4,8 @@
 //! before it is converted. Block-editor comments are dropped, `<!--more-->`
 //! stays kurator's summary marker.
 
-use super::shortcode;
 use super::rcdom::{Handle, NodeData, RcDom};
+use super::shortcode;
 use html5ever::tendril::TendrilSink;
 use html5ever::{ns, LocalName, QualName};
 
@@ -15,7 +15,9 @@ pub enum Mode<'a> {
     Article,
     /// A curated link: the first link for which `is_external` holds becomes
     /// the link's `url`, the first blockquote its `quote`.
-    Link { is_external: &'a dyn Fn(&str) -> bool },
+    Link {
+        is_external: &'a dyn Fn(&str) -> bool,
+    },
 }
 
 /// The markdown and what was taken out of it.
@@ -69,6 +71,42 @@ pub fn convert(html: &str, mode: Mode, url: &mut dyn FnMut(&str) -> String) -> C
         quote: w.quote,
         cite: w.cite,
         shortcodes,
+    }
+}
+
+/// Comment or excerpt HTML as plain text: paragraphs separated by blank
+/// lines, whitespace collapsed, no markup (these fields are text in kurator).
+pub fn plain_text(html: &str) -> String {
+    let mut ignored = Vec::new();
+    let html = shortcode::autop(&shortcode::expand(html, &mut ignored));
+    let dom = html5ever::parse_fragment(
+        RcDom::default(),
+        Default::default(),
+        QualName::new(None, ns!(html), LocalName::from("body")),
+        Vec::new(),
+        false,
+    )
+    .one(html);
+    let mut paras = Vec::new();
+    collect_paragraphs(&dom.document, &mut paras);
+    paras.join("\n\n")
+}
+
+fn collect_paragraphs(n: &Handle, out: &mut Vec<String>) {
+    for c in n.children.borrow().iter() {
+        match tag(c) {
+            Some("html" | "body" | "div" | "blockquote" | "ul" | "ol" | "figure" | "section") => {
+                collect_paragraphs(c, out)
+            }
+            _ => {
+                let mut t = String::new();
+                text_of(c, &mut t);
+                let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !t.is_empty() {
+                    out.push(t);
+                }
+            }
+        }
     }
 }
 
@@ -533,7 +571,9 @@ impl Walker<'_, '_> {
 
 fn title(n: &Handle) -> String {
     match attr(n, "title").map(|t| one_line(&t)) {
-        Some(t) if !t.is_empty() => format!(" \"{}\"", t.replace('\\', "\\\\").replace('"', "\\\"")),
+        Some(t) if !t.is_empty() => {
+            format!(" \"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))
+        }
         _ => String::new(),
     }
 }

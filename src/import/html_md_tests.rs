@@ -6,19 +6,26 @@ fn md(html: &str) -> String {
 
 #[test]
 fn block_editor_comments_are_removed() {
-    let out = md("<!-- wp:paragraph -->\n<p>Hallo <strong>Welt</strong></p>\n<!-- /wp:paragraph -->");
+    let out =
+        md("<!-- wp:paragraph -->\n<p>Hallo <strong>Welt</strong></p>\n<!-- /wp:paragraph -->");
     assert_eq!(out, "Hallo **Welt**\n");
 }
 
 #[test]
 fn headings_emphasis_and_links() {
     let out = md("<!-- wp:heading --><h2>Führung &amp; Kultur</h2><!-- /wp:heading --><p>Ein <em>sehr</em> guter <a href=\"https://example.com/a\" title=\"T\">Link</a>.</p>");
-    assert_eq!(out, "## Führung \\& Kultur\n\nEin *sehr* guter [Link](https://example.com/a \"T\").\n");
+    assert_eq!(
+        out,
+        "## Führung \\& Kultur\n\nEin *sehr* guter [Link](https://example.com/a \"T\").\n"
+    );
 }
 
 #[test]
 fn spaces_around_inline_markup_are_kept() {
-    assert_eq!(md("<p>a<em> b </em>c <a href=\"/x\"> d</a></p>"), "a *b* c [d](/x)\n");
+    assert_eq!(
+        md("<p>a<em> b </em>c <a href=\"/x\"> d</a></p>"),
+        "a *b* c [d](/x)\n"
+    );
 }
 
 #[test]
@@ -30,7 +37,10 @@ fn nested_lists() {
 #[test]
 fn images_with_alt_and_caption() {
     let out = md("<!-- wp:image --><figure class=\"wp-block-image\"><img src=\"https://b.example/wp-content/uploads/2020/04/team.jpg\" alt=\"Das Team\"/><figcaption>Unser Team</figcaption></figure><!-- /wp:image -->");
-    assert_eq!(out, "![Das Team](https://b.example/wp-content/uploads/2020/04/team.jpg)\n\n*Unser Team*\n");
+    assert_eq!(
+        out,
+        "![Das Team](https://b.example/wp-content/uploads/2020/04/team.jpg)\n\n*Unser Team*\n"
+    );
 }
 
 #[test]
@@ -54,7 +64,10 @@ fn more_marker_and_embeds() {
 #[test]
 fn markdown_punctuation_in_text_stays_text() {
     let out = md("<p># nicht * fett * [kein](link) &lt;b&gt; 1. x</p><p>2020. Jahr</p>");
-    assert_eq!(out, "\\# nicht \\* fett \\* \\[kein\\](link) \\<b> 1. x\n\n2020\\. Jahr\n");
+    assert_eq!(
+        out,
+        "\\# nicht \\* fett \\* \\[kein\\](link) \\<b> 1. x\n\n2020\\. Jahr\n"
+    );
 }
 
 #[test]
@@ -65,7 +78,11 @@ fn scripts_and_unsafe_links_are_dropped() {
 
 #[test]
 fn unknown_shortcodes_are_reported() {
-    let c = convert("<p>[gallery ids=\"1,2\"]</p>", Mode::Article, &mut |u: &str| u.to_string());
+    let c = convert(
+        "<p>[gallery ids=\"1,2\"]</p>",
+        Mode::Article,
+        &mut |u: &str| u.to_string(),
+    );
     assert_eq!(c.shortcodes, vec!["gallery".to_string()]);
     assert!(c.markdown.contains("\\[gallery ids=\"1,2\"\\]"));
 }
@@ -78,15 +95,34 @@ fn link_mode_takes_url_and_quote() {
         Mode::Link { is_external: &ext },
         &mut |u: &str| u.to_string(),
     );
-    assert_eq!(c.first_link, Some(("https://www.pr-blogger.de/x".into(), "Warum".into())));
+    assert_eq!(
+        c.first_link,
+        Some(("https://www.pr-blogger.de/x".into(), "Warum".into()))
+    );
     assert_eq!(c.quote.as_deref(), Some("Ein Zitat"));
     assert_eq!(c.cite.as_deref(), Some("Sascha"));
-    assert_eq!(c.markdown, "Meine Sicht, [intern](https://blog.example/y).\n");
+    assert_eq!(
+        c.markdown,
+        "Meine Sicht, [intern](https://blog.example/y).\n"
+    );
 }
 
 #[test]
 fn hostile_html_never_panics() {
-    for h in ["<", "<p", "</ul></li>", "[caption]", "[caption][/caption]", "<table><tr></tr></table>", "<pre></pre>", "<ol start=\"-5\"><li></li></ol>", "[", "[/x]", "<a href>x</a>", "<img>"] {
+    for h in [
+        "<",
+        "<p",
+        "</ul></li>",
+        "[caption]",
+        "[caption][/caption]",
+        "<table><tr></tr></table>",
+        "<pre></pre>",
+        "<ol start=\"-5\"><li></li></ol>",
+        "[",
+        "[/x]",
+        "<a href>x</a>",
+        "<img>",
+    ] {
         let _ = md(h);
     }
 }

@@ -426,4 +426,3 @@ impl Default for RcDom {
         }
     }
 }
-

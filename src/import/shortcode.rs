@@ -254,7 +254,10 @@ mod tests {
     #[test]
     fn autop_makes_paragraphs_and_breaks() {
         let html = autop("Erste Zeile\nzweite Zeile\n\n<ul><li>x</li></ul>\n\n\nDritter Absatz\n<pre>a\n\nb</pre>");
-        assert!(html.contains("<p>Erste Zeile<br />\nzweite Zeile</p>"), "{html}");
+        assert!(
+            html.contains("<p>Erste Zeile<br />\nzweite Zeile</p>"),
+            "{html}"
+        );
         assert!(html.contains("<ul><li>x</li></ul>"));
         assert!(html.contains("<p>Dritter Absatz</p>"), "{html}");
         assert!(html.contains("<pre>a\n\nb</pre>"));

@@ -55,6 +55,7 @@ pub struct WpItem {
     pub status: String,
     pub post_type: String,
     pub menu_order: i64,
+    pub sticky: bool,
     pub attachment_url: String,
     /// (domain, nicename, display name) of each `<category>` element.
     pub terms: Vec<(String, String, String)>,
@@ -189,9 +190,7 @@ impl Parser {
         match name.as_str() {
             "channel" => self.scope.push(Scope::Channel),
             "wp:author" => self.scope.push(Scope::Author(WpAuthor::default())),
-            "wp:category" if !self.in_item() => {
-                self.scope.push(Scope::Category(WpTerm::default()))
-            }
+            "wp:category" if !self.in_item() => self.scope.push(Scope::Category(WpTerm::default())),
             "wp:tag" if !self.in_item() => self.scope.push(Scope::Tag(WpTerm::default())),
             "item" => self.scope.push(Scope::Item(Box::default())),
             "wp:comment" => self.comment = Some(WpComment::default()),
@@ -225,7 +224,9 @@ impl Parser {
         let name = std::str::from_utf8(name).unwrap_or("");
         if let Some(c) = self.comment.as_mut() {
             if name == "wp:comment" {
-                if let (Some(c), Some(Scope::Item(it))) = (self.comment.take(), self.scope.last_mut()) {
+                if let (Some(c), Some(Scope::Item(it))) =
+                    (self.comment.take(), self.scope.last_mut())
+                {
                     it.comments.push(c);
                 }
                 return;
@@ -238,7 +239,9 @@ impl Parser {
                 "wp:meta_key" => m.0 = text,
                 "wp:meta_value" => m.1 = text,
                 "wp:postmeta" => {
-                    if let (Some(m), Some(Scope::Item(it))) = (self.meta.take(), self.scope.last_mut()) {
+                    if let (Some(m), Some(Scope::Item(it))) =
+                        (self.meta.take(), self.scope.last_mut())
+                    {
                         it.meta.push(m);
                     }
                 }
@@ -319,6 +322,7 @@ fn item_field(it: &mut WpItem, name: &str, text: String) {
         "wp:post_type" => it.post_type = text,
         "wp:menu_order" => it.menu_order = text.trim().parse().unwrap_or(0),
         "wp:attachment_url" => it.attachment_url = text,
+        "wp:is_sticky" => it.sticky = text.trim() == "1",
         "category" => {
             if let Some(t) = it.terms.last_mut() {
                 t.2 = text;
@@ -367,7 +371,10 @@ mod tests {
         assert_eq!(it.title, "A <b> & c");
         assert_eq!(it.content, "<p>x]]>y</p>");
         assert_eq!(it.post_id, 7);
-        assert_eq!(it.terms[0], ("category".into(), "news".into(), "News".into()));
+        assert_eq!(
+            it.terms[0],
+            ("category".into(), "news".into(), "News".into())
+        );
         assert_eq!(it.meta("_thumbnail_id"), Some("9"));
         assert_eq!(it.comments[0].id, "3");
     }

@@ -1,0 +1,539 @@
+//! Maps a parsed export onto kurator's site layout, in memory: every file
+//! the import would write, and the media it would copy. Nothing here touches
+//! the site folder, so a failing import leaves no half-written site behind.
+
+use super::front::{self, ArticleFm, AuthorFm, ChannelFm, LinkFm, PageFm};
+use super::html_md::{self, Mode};
+use super::media::Media;
+use super::wordpress::{Export, WpItem};
+use super::{decode_entities, one_line, percent_decode, Report};
+use crate::content::slug::slugify;
+use jiff::tz::TimeZone;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// What the import writes, by path relative to the site root.
+#[derive(Default)]
+pub struct Plan {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub media: Vec<(std::path::PathBuf, String)>,
+}
+
+/// The parts of the target site the mapping depends on.
+pub struct Target {
+    pub tz: TimeZone,
+    pub article_permalink: String,
+    pub link_permalink: String,
+    pub language: String,
+}
+
+/// Page slugs kurator's own lists own; an imported page may not take them.
+const RESERVED_SLUGS: &[&str] = &[
+    "channels", "authors", "tags", "archive", "search", "links", "p", "page",
+];
+
+/// One post or page, before its body is converted.
+struct Entry<'a> {
+    wp: &'a WpItem,
+    kind: EntryKind,
+    date: jiff::Zoned,
+    path: String,
+    url: String,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum EntryKind {
+    Article,
+    Link,
+    Page,
+}
+
+/// Builds the plan. `links_from` is a category slug or name.
+pub fn build(
+    x: &Export,
+    t: &Target,
+    links_from: Option<&str>,
+    media: &mut Media,
+    report: &mut Report,
+) -> Plan {
+    let mut plan = Plan::default();
+    let authors = authors(x, &mut plan, report);
+    let channels = channels(x, &mut plan, report);
+    let links_cat = links_from.map(|l| {
+        let l = slugify(&percent_decode(l));
+        channels.get(&l).cloned().unwrap_or(l)
+    });
+    let entries = entries(x, t, links_cat.as_deref(), report);
+    let by_old: HashMap<String, String> = entries
+        .iter()
+        .flat_map(|e| {
+            [
+                (strip_scheme(&e.wp.link), e.url.clone()),
+                (format!("?p={}", e.wp.post_id), e.url.clone()),
+            ]
+        })
+        .collect();
+    let attachments: HashMap<u64, &WpItem> = x
+        .items
+        .iter()
+        .filter(|i| i.post_type == "attachment")
+        .map(|i| (i.post_id, i))
+        .collect();
+    report.count("attachments", attachments.len());
+    let blog_host = host(&x.link).unwrap_or_default();
+    for e in &entries {
+        let cx = ItemCx {
+            authors: &authors,
+            channels: &channels,
+            links_cat: links_cat.as_deref(),
+            by_old: &by_old,
+            attachments: &attachments,
+            blog_host: &blog_host,
+        };
+        let path = item(e, &cx, media, &mut plan, report);
+        super::comments::responses(e.wp, &path, t, &mut plan, report);
+    }
+    plan.media = media.take_copies();
+    plan
+}
+
+/// `wp:author` → `authors/<id>.md`; returns login → id.
+fn authors(x: &Export, plan: &mut Plan, report: &mut Report) -> HashMap<String, String> {
+    let mut map = HashMap::new();
+    let mut used = BTreeSet::new();
+    let mut logins: Vec<(String, String)> = x
+        .authors
+        .iter()
+        .map(|a| {
+            let full = format!("{} {}", a.first_name, a.last_name);
+            let name = [a.display_name.trim(), full.trim()]
+                .into_iter()
+                .find(|n| !n.is_empty() && !n.contains('@'))
+                .map(str::to_string)
+                // A login that is an e-mail address is shown only up to `@`.
+                .unwrap_or_else(|| a.login.split('@').next().unwrap_or("").to_string());
+            (a.login.clone(), decode_entities(&name))
+        })
+        .collect();
+    for it in &x.items {
+        if !it.creator.is_empty() && !logins.iter().any(|(l, _)| *l == it.creator) {
+            let name = it.creator.split('@').next().unwrap_or("").to_string();
+            logins.push((it.creator.clone(), name));
+        }
+    }
+    for (login, name) in logins {
+        let id = unique(&mut used, &slugify(&name), "autor");
+        let name = if name.trim().is_empty() {
+            id.clone()
+        } else {
+            one_line(&name)
+        };
+        plan.files.insert(
+            format!("authors/{id}.md"),
+            front::markdown_file(&AuthorFm { name }, ""),
+        );
+        map.insert(login, id);
+        report.count("authors", 1);
+    }
+    map
+}
+
+/// Categories → `channels/<id>.md`; returns category slug → channel id.
+fn channels(x: &Export, plan: &mut Plan, report: &mut Report) -> HashMap<String, String> {
+    let mut cats: Vec<(String, String, String)> = x
+        .categories
+        .iter()
+        .map(|c| (c.slug.clone(), c.name.clone(), c.description.clone()))
+        .collect();
+    for it in &x.items {
+        for (domain, nicename, name) in &it.terms {
+            if domain == "category" && !cats.iter().any(|c| c.0 == *nicename) {
+                cats.push((nicename.clone(), name.clone(), String::new()));
+            }
+        }
+    }
+    let mut map = HashMap::new();
+    let mut used = BTreeSet::new();
+    for (i, (slug, name, description)) in cats.iter().enumerate() {
+        let title = one_line(&decode_entities(name));
+        let base = [slugify(&percent_decode(slug)), slugify(&title)]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .unwrap_or_default();
+        let id = unique(&mut used, &base, "kanal");
+        let description = Some(one_line(&decode_entities(description))).filter(|d| !d.is_empty());
+        let fm = ChannelFm {
+            title: if title.is_empty() { id.clone() } else { title },
+            description,
+            order: (i as i64 + 1) * 10,
+        };
+        plan.files
+            .insert(format!("channels/{id}.md"), front::markdown_file(&fm, ""));
+        map.insert(slug.clone(), id.clone());
+        map.insert(slugify(&percent_decode(slug)), id);
+        report.count("channels", 1);
+    }
+    map
+}
+
+/// Posts and pages worth importing, with slug, date, path and new URL.
+fn entries<'a>(
+    x: &'a Export,
+    t: &Target,
+    links_cat: Option<&str>,
+    report: &mut Report,
+) -> Vec<Entry<'a>> {
+    let mut used = BTreeSet::new();
+    let mut used_pages = BTreeSet::new();
+    let mut out = Vec::new();
+    for wp in &x.items {
+        let kind = match wp.post_type.as_str() {
+            "post" if in_category(wp, links_cat) => EntryKind::Link,
+            "post" => EntryKind::Article,
+            "page" => EntryKind::Page,
+            "attachment" => continue,
+            other => {
+                report.count(&format!("skipped ({other})"), 1);
+                continue;
+            }
+        };
+        if !matches!(
+            wp.status.as_str(),
+            "publish" | "future" | "draft" | "pending" | "private"
+        ) {
+            report.count(&format!("skipped ({})", wp.status), 1);
+            continue;
+        }
+        let Some(date) = post_date(wp, &t.tz) else {
+            report.warn(&wp.title, "has no readable date (wp:post_date); left out");
+            continue;
+        };
+        let title = one_line(&decode_entities(&wp.title));
+        let base = [slugify(&percent_decode(&wp.post_name)), slugify(&title)]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .unwrap_or_else(|| format!("post-{}", wp.post_id));
+        let (path, url) = if kind == EntryKind::Page {
+            let base = if RESERVED_SLUGS.contains(&base.as_str()) {
+                report.warn(
+                    &title,
+                    &format!("page slug `{base}` is a kurator list; renamed to `wp-{base}`"),
+                );
+                format!("wp-{base}")
+            } else {
+                base
+            };
+            let slug = unique(&mut used_pages, &base, "seite");
+            (format!("pages/{slug}.md"), format!("/{slug}/"))
+        } else {
+            let slug = unique(&mut used, &base, "beitrag");
+            let (folder, pattern) = match kind {
+                EntryKind::Link => ("links", &t.link_permalink),
+                _ => ("articles", &t.article_permalink),
+            };
+            let url = crate::site::permalink::expand(pattern, &slug, Some(&date), &t.language);
+            (format!("{folder}/{:04}/{slug}.md", date.year()), url)
+        };
+        out.push(Entry {
+            wp,
+            kind,
+            date,
+            path,
+            url,
+        });
+    }
+    out
+}
+
+fn in_category(wp: &WpItem, cat: Option<&str>) -> bool {
+    let Some(cat) = cat else { return false };
+    wp.terms.iter().any(|(d, nicename, name)| {
+        d == "category" && (slugify(&percent_decode(nicename)) == cat || slugify(name) == cat)
+    })
+}
+
+/// The post date in the site time zone: from `post_date_gmt` when set
+/// (drafts have `0000-00-00 00:00:00`), else `post_date` read in that zone.
+fn post_date(wp: &WpItem, tz: &TimeZone) -> Option<jiff::Zoned> {
+    let civil = |s: &str| {
+        s.trim()
+            .replacen(' ', "T", 1)
+            .parse::<jiff::civil::DateTime>()
+            .ok()
+    };
+    if let Some(gmt) = civil(&wp.post_date_gmt) {
+        return gmt
+            .to_zoned(TimeZone::UTC)
+            .ok()
+            .map(|z| z.with_time_zone(tz.clone()));
+    }
+    civil(&wp.post_date)?.to_zoned(tz.clone()).ok()
+}
+
+struct ItemCx<'a> {
+    authors: &'a HashMap<String, String>,
+    channels: &'a HashMap<String, String>,
+    links_cat: Option<&'a str>,
+    by_old: &'a HashMap<String, String>,
+    attachments: &'a HashMap<u64, &'a WpItem>,
+    blog_host: &'a str,
+}
+
+/// Converts one entry and adds its file to the plan; returns the file's path.
+fn item(e: &Entry, cx: &ItemCx, media: &mut Media, plan: &mut Plan, report: &mut Report) -> String {
+    let wp = e.wp;
+    let title = one_line(&decode_entities(&wp.title));
+    let mut rewrite = |u: &str| media.local(u, &title).unwrap_or_else(|| internal(u, cx));
+    let blog_host = cx.blog_host;
+    let is_external = move |u: &str| host(u).is_some_and(|h| h != blog_host);
+    let mode = if e.kind == EntryKind::Link {
+        Mode::Link {
+            is_external: &is_external,
+        }
+    } else {
+        Mode::Article
+    };
+    let conv = html_md::convert(&wp.content, mode, &mut rewrite);
+    for sc in &conv.shortcodes {
+        report.warn(
+            &title,
+            &format!("shortcode [{sc}] kept as text; replace it by hand"),
+        );
+    }
+    if e.kind == EntryKind::Page {
+        let fm = PageFm { title };
+        plan.files
+            .insert(e.path.clone(), front::markdown_file(&fm, &conv.markdown));
+        report.count("pages", 1);
+        return e.path.clone();
+    }
+    let author = cx.authors.get(&wp.creator).cloned();
+    let authors: Vec<String> = author.into_iter().collect();
+    let mut channels: Vec<String> = Vec::new();
+    let mut tags: Vec<String> = Vec::new();
+    for (domain, nicename, name) in &wp.terms {
+        match domain.as_str() {
+            "category" => {
+                if let Some(id) = cx.channels.get(nicename) {
+                    let is_links = Some(id.as_str()) == cx.links_cat;
+                    if !channels.contains(id) && !(is_links && e.kind == EntryKind::Link) {
+                        channels.push(id.clone());
+                    }
+                }
+            }
+            "post_tag" => {
+                let n = one_line(&decode_entities(name));
+                if !n.is_empty() && !tags.contains(&n) {
+                    tags.push(n);
+                }
+            }
+            _ => {}
+        }
+    }
+    if channels.is_empty() {
+        match cx
+            .links_cat
+            .or_else(|| cx.channels.values().min().map(String::as_str))
+        {
+            Some(c) => channels.push(c.to_string()),
+            None => report.warn(
+                &title,
+                "has no category, and the export has none to fall back on",
+            ),
+        }
+    }
+    let summary = Some(html_md::plain_text(&wp.excerpt)).filter(|s| !s.is_empty());
+    let date = crate::content::date::rfc3339(&e.date);
+    let draft = matches!(wp.status.as_str(), "draft" | "pending" | "private");
+    let aliases = aliases(wp, &e.url);
+    let feed_id = Some(wp.guid.trim().to_string()).filter(|g| !g.is_empty());
+    if e.kind == EntryKind::Link {
+        if let Some(fm) = link_fm(&conv, &title, &authors, &channels, &tags, report) {
+            let fm = LinkFm {
+                date,
+                draft,
+                aliases,
+                feed_id,
+                summary,
+                ..fm
+            };
+            plan.files
+                .insert(e.path.clone(), front::markdown_file(&fm, &conv.markdown));
+            report.count(if draft { "links (draft)" } else { "links" }, 1);
+            return e.path.clone();
+        }
+    }
+    let (image, image_alt) = featured_image(wp, cx, media, &title);
+    let fm = ArticleFm {
+        title,
+        date,
+        authors,
+        channels,
+        tags,
+        summary,
+        draft,
+        featured: wp.sticky,
+        aliases,
+        feed_id,
+        image,
+        image_alt,
+    };
+    let body = if e.kind == EntryKind::Link {
+        // Fell back to an article: the whole post, nothing taken out.
+        html_md::convert(&wp.content, Mode::Article, &mut |u: &str| internal(u, cx)).markdown
+    } else {
+        conv.markdown
+    };
+    let path = match e.path.strip_prefix("links/") {
+        Some(rest) => format!("articles/{rest}"),
+        None => e.path.clone(),
+    };
+    plan.files
+        .insert(path.clone(), front::markdown_file(&fm, &body));
+    report.count(
+        if draft {
+            "articles (draft)"
+        } else {
+            "articles"
+        },
+        1,
+    );
+    path
+}
+
+/// The link-specific fields, or `None` (with a warning) when the post links nowhere outside.
+fn link_fm(
+    conv: &html_md::Converted,
+    title: &str,
+    authors: &[String],
+    channels: &[String],
+    tags: &[String],
+    report: &mut Report,
+) -> Option<LinkFm> {
+    let Some((url, _)) = conv
+        .first_link
+        .as_ref()
+        .filter(|(u, _)| u.starts_with("http"))
+    else {
+        report.warn(
+            title,
+            "is in the links category but has no external link; imported as an article",
+        );
+        return None;
+    };
+    let source = host(url)
+        .map(|h| h.trim_start_matches("www.").to_string())
+        .unwrap_or_default();
+    let curator = authors.first().cloned().unwrap_or_default();
+    Some(LinkFm {
+        url: url.clone(),
+        title: title.to_string(),
+        source,
+        source_author: conv.cite.clone().filter(|c| !c.is_empty()),
+        quote: conv.quote.clone().filter(|q| !q.is_empty()),
+        curator,
+        date: String::new(),
+        channels: channels.to_vec(),
+        tags: tags.to_vec(),
+        summary: None,
+        draft: false,
+        aliases: Vec::new(),
+        feed_id: None,
+    })
+}
+
+/// `_thumbnail_id` → the attachment's (local) URL and alt text.
+fn featured_image(
+    wp: &WpItem,
+    cx: &ItemCx,
+    media: &mut Media,
+    title: &str,
+) -> (Option<String>, Option<String>) {
+    let Some(att) = wp
+        .meta("_thumbnail_id")
+        .and_then(|id| id.trim().parse::<u64>().ok())
+        .and_then(|id| cx.attachments.get(&id))
+    else {
+        return (None, None);
+    };
+    let url = att.attachment_url.trim();
+    if !url.starts_with("http") {
+        return (None, None);
+    }
+    let image = media.local(url, title).unwrap_or_else(|| url.to_string());
+    let alt = att
+        .meta("_wp_attachment_image_alt")
+        .map(|a| one_line(&decode_entities(a)))
+        .filter(|a| !a.is_empty());
+    (Some(image), alt)
+}
+
+/// Old URLs that must keep working: the WordPress permalink's path and
+/// `/p/ID/`, which the theme's `?p=ID` script redirects to.
+fn aliases(wp: &WpItem, new_url: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(path) = path_of(&wp.link) {
+        let path = percent_decode(&path);
+        if path != new_url && path != "/" && !path.contains('?') && !path.contains("..") {
+            out.push(path);
+        }
+    }
+    if wp.post_id > 0 {
+        out.push(format!("/p/{}/", wp.post_id));
+    }
+    out
+}
+
+/// Links to the old blog's own posts point at their new URLs.
+fn internal(url: &str, cx: &ItemCx) -> String {
+    if host(url).is_some_and(|h| h == cx.blog_host) {
+        let key = strip_scheme(url);
+        if let Some(new) = cx.by_old.get(&key) {
+            return new.clone();
+        }
+        if let Some(q) = url.split_once('?').map(|(_, q)| q) {
+            if let Some(new) = cx
+                .by_old
+                .get(&format!("?{}", q.split('&').next().unwrap_or("")))
+            {
+                return new.clone();
+            }
+        }
+    }
+    url.to_string()
+}
+
+fn strip_scheme(url: &str) -> String {
+    let u = url.split_once("://").map_or(url, |(_, r)| r);
+    u.trim_end_matches('/').to_string()
+}
+
+/// The host of an absolute http(s) URL, lowercased.
+pub fn host(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let h = rest.split(['/', '?', '#']).next()?;
+    let h = h.rsplit('@').next()?.split(':').next()?;
+    Some(h.to_ascii_lowercase()).filter(|h| !h.is_empty())
+}
+
+fn path_of(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let at = rest.find('/')?;
+    let path = rest[at..].split('#').next()?;
+    Some(path.to_string())
+}
+
+/// `base`, or `base-2`, `base-3` … if taken; empty `base` becomes `fallback`.
+fn unique(used: &mut BTreeSet<String>, base: &str, fallback: &str) -> String {
+    let base = if base.is_empty() { fallback } else { base };
+    let mut id = base.to_string();
+    let mut n = 2;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
