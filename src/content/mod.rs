@@ -125,6 +125,9 @@ pub struct Item {
     pub featured: bool,
     pub slug: String,
     pub aliases: Vec<String>,
+    /// The Atom entry id / JSON Feed id to keep (an imported post's
+    /// WordPress GUID); `None`: the item's absolute URL.
+    pub feed_id: Option<String>,
     pub in_reply_to: Option<String>,
     pub discuss: Vec<(String, String)>,
     pub disclosure: Option<String>,

@@ -114,6 +114,8 @@ struct ArticleFm {
     image: Option<String>,
     #[serde(default, deserialize_with = "yaml::opt_text")]
     image_alt: Option<String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    feed_id: Option<String>,
 }
 const ARTICLE_KEYS: &[&str] = &[
     "title",
@@ -135,6 +137,7 @@ const ARTICLE_KEYS: &[&str] = &[
     "translation_of",
     "image",
     "image_alt",
+    "feed_id",
 ];
 
 #[derive(Deserialize)]
@@ -177,6 +180,8 @@ struct LinkFm {
     aliases: Vec<String>,
     #[serde(default)]
     discuss: BTreeMap<String, String>,
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    feed_id: Option<String>,
 }
 const LINK_KEYS: &[&str] = &[
     "url",
@@ -198,6 +203,7 @@ const LINK_KEYS: &[&str] = &[
     "slug",
     "aliases",
     "discuss",
+    "feed_id",
 ];
 
 #[derive(Deserialize)]
@@ -326,6 +332,7 @@ pub(super) fn build(
                 slug: fm.slug,
                 aliases: fm.aliases,
                 discuss: fm.discuss,
+                feed_id: fm.feed_id,
             };
             let image = fm.image.filter(|i| v.path_or_url("image", i));
             let mut item = v.item(ItemKind::Article, common, &stem, cx)?;
@@ -371,6 +378,7 @@ pub(super) fn build(
                 slug: fm.slug,
                 aliases: fm.aliases,
                 discuss: fm.discuss,
+                feed_id: fm.feed_id,
             };
             let mut item = v.item(ItemKind::Link, common, &stem, cx)?;
             if !url_ok {
@@ -541,6 +549,7 @@ struct Common {
     slug: Option<String>,
     aliases: Vec<String>,
     discuss: BTreeMap<String, String>,
+    feed_id: Option<String>,
 }
 
 struct Validator<'a> {
@@ -588,6 +597,7 @@ impl Validator<'_> {
             .filter(|(k, u)| self.http_url("discuss", k, u))
             .map(|(k, u)| (k, clean_url(&u)))
             .collect();
+        let feed_id = c.feed_id.filter(|id| self.feed_id(id));
         let slug = self.slug(c.slug.as_deref(), rest);
         let lang = c.lang.as_deref().unwrap_or(cx.site_lang).to_string();
         let body = render_body(self.origin, &lang, cx, self.diags);
@@ -611,6 +621,7 @@ impl Validator<'_> {
             featured: c.featured,
             slug,
             aliases: c.aliases,
+            feed_id,
             in_reply_to: None,
             discuss,
             disclosure: None,
@@ -726,6 +737,32 @@ impl Validator<'_> {
             return false;
         }
         true
+    }
+
+    /// `feed_id` becomes the Atom `<id>` (an IRI) and the JSON Feed `id`:
+    /// a scheme (`https:`, `tag:`, `urn:`) and no spaces, so feed readers
+    /// accept it. WordPress GUIDs (`https://blog.example/?p=12`) are such IRIs.
+    fn feed_id(&mut self, id: &str) -> bool {
+        let scheme = id.split_once(':').map_or("", |(s, _)| s);
+        let ok = !scheme.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            && id.len() > scheme.len() + 1
+            && !id.contains(|c: char| {
+                c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == '"'
+            });
+        if !ok {
+            let loc = self.origin.key("feed_id");
+            self.push(
+                loc,
+                Problem::BadFeedId {
+                    value: id.to_string(),
+                },
+            );
+        }
+        ok
     }
 
     fn color(&mut self, c: &str) -> bool {

@@ -549,7 +549,12 @@ impl Walker<'_, '_> {
         if text.starts_with(' ') && !out.ends_with(' ') {
             out.push(' ');
         }
-        out.push_str(&format!("[{inner}]({}{})", destination(&dest), title(n)));
+        if inner == escape(&dest) && is_web(&dest) && !dest.contains([' ', '<', '>']) {
+            // A bare URL (an `[embed]`, an auto-linked address) stays one.
+            out.push_str(&format!("<{dest}>"));
+        } else {
+            out.push_str(&format!("[{inner}]({}{})", destination(&dest), title(n)));
+        }
         if text.ends_with(' ') {
             out.push(' ');
         }

@@ -58,7 +58,7 @@ fn classic_editor_paragraphs_and_breaks() {
 #[test]
 fn more_marker_and_embeds() {
     let out = md("<p>Vorspann</p>\n<!--more-->\n<p>Rest</p><figure class=\"wp-block-embed\"><div class=\"wp-block-embed__wrapper\">\nhttps://www.youtube.com/watch?v=abc\n</div></figure>[embed]https://vimeo.com/1[/embed]");
-    assert_eq!(out, "Vorspann\n\n<!-- more -->\n\nRest\n\n<https://www.youtube.com/watch?v=abc>\n\n[https://vimeo.com/1](https://vimeo.com/1)\n");
+    assert_eq!(out, "Vorspann\n\n<!-- more -->\n\nRest\n\n<https://www.youtube.com/watch?v=abc>\n\n<https://vimeo.com/1>\n");
 }
 
 #[test]

@@ -314,8 +314,9 @@ fn item(e: &Entry, cx: &ItemCx, media: &mut Media, plan: &mut Plan, report: &mut
         match domain.as_str() {
             "category" => {
                 if let Some(id) = cx.channels.get(nicename) {
-                    let is_links = Some(id.as_str()) == cx.links_cat;
-                    if !channels.contains(id) && !(is_links && e.kind == EntryKind::Link) {
+                    // A curated link's channels are its other categories.
+                    let is_links = Some(id.as_str()) == cx.links_cat && e.kind == EntryKind::Link;
+                    if !(channels.contains(id) || is_links) {
                         channels.push(id.clone());
                     }
                 }

@@ -127,7 +127,7 @@ impl Drop for Node {
         let mut nodes = mem::take(&mut *self.children.borrow_mut());
         while let Some(node) = nodes.pop() {
             let children = mem::take(&mut *node.children.borrow_mut());
-            nodes.extend(children.into_iter());
+            nodes.extend(children);
             if let NodeData::Element {
                 ref template_contents,
                 ..
@@ -257,10 +257,11 @@ impl TreeSink for RcDom {
     }
 
     fn elem_name<'a>(&self, target: &'a Handle) -> ExpandedName<'a> {
-        return match target.data {
+        // The tree builder asks only for names of elements it created.
+        match target.data {
             NodeData::Element { ref name, .. } => name.expanded(),
             _ => panic!("not an element!"),
-        };
+        }
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Handle {
