@@ -74,5 +74,7 @@ fn print(r: &Report, opts: &Options) {
     if !r.written.is_empty() {
         out.push_str("next: kurator check, then kurator build\n");
     }
-    print!("{out}");
+    // A closed pipe (`| head`) is not an error worth a panic.
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
 }

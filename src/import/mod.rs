@@ -7,6 +7,7 @@
 mod comments;
 mod front;
 pub mod html_md;
+mod md_write;
 mod media;
 mod plan;
 // Vendored as is: fields the tree builder fills but the walk never reads stay.
