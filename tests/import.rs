@@ -211,6 +211,8 @@ fn classic_editor_posts_and_shortcodes() {
         "Social Media ist nicht nur Sache der Marketingabteilung.\\\nJede:r kann etwas beitragen.\n\n",
         // Links to the old blog's posts, also `?p=ID`, point at the new URLs.
         "[unserem Beitrag über Führung](/2020/04/fuehrung-mut-zur-luecke/) und [hier](/2020/04/fuehrung-mut-zur-luecke/)",
+        // Other links into the old blog have no page here: they stay on the old host.
+        "[Kontakt](https://blog.nordlicht.example/kontakt/)",
         // [caption]: the resized copy falls back to the original in --media.
         "[![Unser Büro](/uploads/2020/04/buero.png)](/uploads/2020/04/buero.png)\n\n*Das Büro in Kiel*",
         "<https://www.youtube.com/watch?v=abc123>",

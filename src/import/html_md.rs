@@ -32,6 +32,8 @@ pub struct Converted {
     pub cite: Option<String>,
     /// Shortcodes left as text, by name.
     pub shortcodes: Vec<String>,
+    /// Images with no alt text even after falling back to their caption.
+    pub missing_alt: usize,
 }
 
 /// Converts one post's `content:encoded`. `url` rewrites every link and image
@@ -59,6 +61,8 @@ pub fn convert(html: &str, mode: Mode, url: &mut dyn FnMut(&str) -> String) -> C
         first_link: None,
         quote: None,
         cite: None,
+        caption_alt: None,
+        missing_alt: 0,
     };
     let mut blocks = Vec::new();
     w.blocks(&dom.document, &mut blocks, 0);
@@ -72,6 +76,7 @@ pub fn convert(html: &str, mode: Mode, url: &mut dyn FnMut(&str) -> String) -> C
         quote: w.quote,
         cite: w.cite,
         shortcodes,
+        missing_alt: w.missing_alt,
     }
 }
 
@@ -117,6 +122,9 @@ struct Walker<'a, 'b> {
     first_link: Option<(String, String)>,
     quote: Option<String>,
     cite: Option<String>,
+    /// Inside a `<figure>`: its caption, the alt text of an image without one.
+    caption_alt: Option<String>,
+    missing_alt: usize,
 }
 
 const BLOCKS: &[&str] = &[
@@ -286,6 +294,21 @@ impl Walker<'_, '_> {
                 if !s.is_empty() {
                     out.push(format!("*{s}*"));
                 }
+            }
+            "figure" => {
+                let caption = n
+                    .children
+                    .borrow()
+                    .iter()
+                    .find(|c| tag(c) == Some("figcaption"))
+                    .map(|c| {
+                        let mut t = String::new();
+                        text_of(c, &mut t);
+                        one_line(&t)
+                    });
+                let outer = std::mem::replace(&mut self.caption_alt, caption);
+                self.blocks(n, out, depth);
+                self.caption_alt = outer;
             }
             "hr" => out.push("* * *".into()),
             "iframe" => {
@@ -569,8 +592,16 @@ impl Walker<'_, '_> {
             return;
         }
         let dest = (self.url)(src.trim());
-        let alt = attr(n, "alt").unwrap_or_default();
-        let alt = escape(&one_line(&alt));
+        let mut alt = one_line(&attr(n, "alt").unwrap_or_default());
+        if alt.is_empty() {
+            // WordPress shows the caption under the image; for a screen
+            // reader it is the best description there is.
+            alt = self.caption_alt.clone().unwrap_or_default();
+        }
+        if alt.is_empty() {
+            self.missing_alt += 1;
+        }
+        let alt = escape(&alt);
         out.push_str(&format!("![{alt}]({}{})", destination(&dest), title(n)));
     }
 }

@@ -126,3 +126,13 @@ fn hostile_html_never_panics() {
         let _ = md(h);
     }
 }
+
+#[test]
+fn caption_is_the_alt_text_of_an_image_without_one() {
+    let c = convert("<figure><img src=\"/a.png\"><figcaption>Das Team</figcaption></figure><p><img src=\"/b.png\"></p>", Mode::Article, &mut |u: &str| u.to_string());
+    assert_eq!(
+        c.markdown,
+        "![Das Team](/a.png)\n\n*Das Team*\n\n![](/b.png)\n"
+    );
+    assert_eq!(c.missing_alt, 1);
+}

@@ -88,6 +88,7 @@ pub fn build(
             by_old: &by_old,
             attachments: &attachments,
             blog_host: &blog_host,
+            blog_link: x.link.trim(),
         };
         let path = item(e, &cx, media, &mut plan, report);
         super::comments::responses(e.wp, &path, t, &mut plan, report);
@@ -276,6 +277,7 @@ struct ItemCx<'a> {
     by_old: &'a HashMap<String, String>,
     attachments: &'a HashMap<u64, &'a WpItem>,
     blog_host: &'a str,
+    blog_link: &'a str,
 }
 
 /// Converts one entry and adds its file to the plan; returns the file's path.
@@ -297,6 +299,15 @@ fn item(e: &Entry, cx: &ItemCx, media: &mut Media, plan: &mut Plan, report: &mut
         report.warn(
             &title,
             &format!("shortcode [{sc}] kept as text; replace it by hand"),
+        );
+    }
+    if conv.missing_alt > 0 {
+        report.warn(
+            &title,
+            &format!(
+                "{} image(s) without alt text; describe them (`![what it shows](…)`)",
+                conv.missing_alt
+            ),
         );
     }
     if e.kind == EntryKind::Page {
@@ -380,7 +391,8 @@ fn item(e: &Entry, cx: &ItemCx, media: &mut Media, plan: &mut Plan, report: &mut
     };
     let body = if e.kind == EntryKind::Link {
         // Fell back to an article: the whole post, nothing taken out.
-        html_md::convert(&wp.content, Mode::Article, &mut |u: &str| internal(u, cx)).markdown
+        let mut rewrite = |u: &str| media.local(u, &fm.title).unwrap_or_else(|| internal(u, cx));
+        html_md::convert(&wp.content, Mode::Article, &mut rewrite).markdown
     } else {
         conv.markdown
     };
@@ -484,8 +496,17 @@ fn aliases(wp: &WpItem, new_url: &str) -> Vec<String> {
     out
 }
 
-/// Links to the old blog's own posts point at their new URLs.
+/// Links to the old blog's own posts point at their new URLs; other links
+/// into the old blog (`/kontakt/`) are made absolute, since the new site has
+/// no such page (and `check` would rightly call a root-relative one broken).
 fn internal(url: &str, cx: &ItemCx) -> String {
+    let absolute;
+    let url = if url.starts_with('/') && !url.starts_with("//") && !cx.blog_link.is_empty() {
+        absolute = format!("{}{url}", cx.blog_link.trim_end_matches('/'));
+        absolute.as_str()
+    } else {
+        url
+    };
     if host(url).is_some_and(|h| h == cx.blog_host) {
         let key = strip_scheme(url);
         if let Some(new) = cx.by_old.get(&key) {
