@@ -63,8 +63,11 @@ pub fn build(
         channels.get(&l).cloned().unwrap_or(l)
     });
     let entries = entries(x, t, links_cat.as_deref(), report);
+    // Only published posts: a link to a draft or a scheduled post would be
+    // broken on the built site, so it keeps pointing at the old blog.
     let by_old: HashMap<String, String> = entries
         .iter()
+        .filter(|e| e.wp.status == "publish")
         .flat_map(|e| {
             [
                 (strip_scheme(&e.wp.link), e.url.clone()),
@@ -186,9 +189,10 @@ fn entries<'a>(
     let mut used = BTreeSet::new();
     let mut used_pages = BTreeSet::new();
     let mut out = Vec::new();
+    let blog_host = host(&x.link).unwrap_or_default();
     for wp in &x.items {
         let kind = match wp.post_type.as_str() {
-            "post" if in_category(wp, links_cat) => EntryKind::Link,
+            "post" if in_category(wp, links_cat) => link_or_article(wp, &blog_host, report),
             "post" => EntryKind::Article,
             "page" => EntryKind::Page,
             "attachment" => continue,
@@ -243,6 +247,28 @@ fn entries<'a>(
         });
     }
     out
+}
+
+/// A post in the links category is a curated link only if it links outside
+/// the blog. Decided before any URL is computed, so links to it and its
+/// aliases use the URL it really gets.
+fn link_or_article(wp: &WpItem, blog_host: &str, report: &mut Report) -> EntryKind {
+    let is_external = |u: &str| host(u).is_some_and(|h| h != blog_host);
+    let probe = html_md::convert(
+        &wp.content,
+        Mode::Link {
+            is_external: &is_external,
+        },
+        &mut |u: &str| u.to_string(),
+    );
+    if probe.first_link.is_some() {
+        return EntryKind::Link;
+    }
+    report.warn(
+        &one_line(&decode_entities(&wp.title)),
+        "is in the links category but has no external link; imported as an article",
+    );
+    EntryKind::Article
 }
 
 fn in_category(wp: &WpItem, cat: Option<&str>) -> bool {
