@@ -169,6 +169,8 @@ fn drafts_pending_private_are_drafts_and_scheduled_dates_are_kept() {
         "trashed post imported"
     );
     assert_contains(&run.stdout, "skipped (trash)");
+    assert_contains(&run.stdout, "1  articles (scheduled)");
+    assert_contains(&run.stdout, "3  articles (draft)");
     assert_contains(&run.stdout, "skipped (nav_menu_item)");
     let built = build_ok(&site, &[]);
     built.assert_missing("2031/01/ausblick-2031/index.html");
@@ -196,6 +198,9 @@ fn block_editor_markdown_keeps_every_construct() {
     assert_not_contains(&body, "wp:");
     let built = build_ok(&site, &[]);
     let html = built.read("2020/04/fuehrung-mut-zur-luecke/index.html");
+    // `& < >` in the title are text, escaped on the page.
+    assert_contains(&html, "Führung &amp; Kultur: &lt;Mut&gt; zur Lücke");
+    assert_not_contains(&html, "<Mut>");
     assert_contains(&html, "<h2");
     assert_contains(&html, "<table>");
     assert_contains(&html, "Peter Drucker");
@@ -521,4 +526,50 @@ fn feed_id_by_hand_is_used_and_validated() {
         &run.stdout,
         "articles/2020-04-16-hallo.md:2:10: error[bad-feed-id]",
     );
+}
+
+#[test]
+fn an_html_entity_outside_cdata_is_an_xml_error_with_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = fs::read_to_string(export()).unwrap();
+    let bad = good.replacen(
+        "<description>Mitarbeitende erzählen</description>",
+        "<description>Mitarbeitende&nbsp;erzählen</description>",
+        1,
+    );
+    let line = good[..good.find("<description>Mitarbeitende").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    let path = tmp.path().join("entity.xml");
+    fs::write(&path, bad).unwrap();
+    let run = import_into(&tmp.path().join("site"), &path, &[]);
+    run.assert_code(1);
+    assert_contains(&run.stderr, &format!("entity.xml:{line}:"));
+    assert!(!tmp.path().join("site").exists());
+}
+
+#[test]
+fn uploads_missing_from_media_keep_their_url_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let media = tmp.path().join("uploads");
+    fs::create_dir_all(media.join("2020/04")).unwrap();
+    fs::copy(
+        uploads().join("2020/04/team.png"),
+        media.join("2020/04/team.png"),
+    )
+    .unwrap();
+    let site = tmp.path().join("site");
+    let run = import_into(&site, &export(), &["--media", media.to_str().unwrap()]);
+    run.assert_ok();
+    assert_contains(
+        &run.stdout,
+        "media file `2020/04/buero-300x300.png` is not in --media",
+    );
+    let (_, body) = parts(&site, "articles/2010/social-media-ist-jeder.md");
+    assert_contains(
+        &body,
+        "(https://blog.nordlicht.example/wp-content/uploads/2020/04/buero-300x300.png)",
+    );
+    assert!(site.join("static/uploads/2020/04/team.png").exists());
 }

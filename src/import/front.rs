@@ -163,6 +163,13 @@ mod tests {
             let s = yaml(&PageFm { title: t.into() });
             let back: serde_yaml::Value = serde_yaml::from_str(&s).unwrap();
             assert_eq!(back["title"].as_str(), Some(t), "{s}");
+            // A `---` line inside the front matter would end it early.
+            let file = String::from_utf8(markdown_file(&PageFm { title: t.into() }, "")).unwrap();
+            assert_eq!(
+                file.lines().filter(|l| l.trim_end() == "---").count(),
+                2,
+                "{file}"
+            );
         }
     }
 }

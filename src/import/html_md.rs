@@ -295,6 +295,16 @@ impl Walker<'_, '_> {
                     out.push(format!("*{s}*"));
                 }
             }
+            "hr" => out.push("* * *".into()),
+            "figure" | "iframe" | "div" => self.media_block(n, name, out, depth),
+            x if DROPPED.contains(&x) => {}
+            _ => self.blocks(n, out, depth),
+        }
+    }
+
+    /// Figures (their caption doubles as alt text), embeds and iframes.
+    fn media_block(&mut self, n: &Handle, name: &str, out: &mut Vec<String>, depth: usize) {
+        match name {
             "figure" => {
                 let caption = n
                     .children
@@ -310,7 +320,6 @@ impl Walker<'_, '_> {
                 self.blocks(n, out, depth);
                 self.caption_alt = outer;
             }
-            "hr" => out.push("* * *".into()),
             "iframe" => {
                 if let Some(src) = attr(n, "src").filter(|s| is_web(s)) {
                     out.push(format!("<{}>", src.replace(['<', '>', ' '], "")));
@@ -324,7 +333,6 @@ impl Walker<'_, '_> {
                     out.push(format!("<{}>", s.replace(['<', '>'], "")));
                 }
             }
-            x if DROPPED.contains(&x) => {}
             _ => self.blocks(n, out, depth),
         }
     }

@@ -310,32 +310,17 @@ struct ItemCx<'a> {
 fn item(e: &Entry, cx: &ItemCx, media: &mut Media, plan: &mut Plan, report: &mut Report) -> String {
     let wp = e.wp;
     let title = one_line(&decode_entities(&wp.title));
-    let mut rewrite = |u: &str| media.local(u, &title).unwrap_or_else(|| internal(u, cx));
     let blog_host = cx.blog_host;
     let is_external = move |u: &str| host(u).is_some_and(|h| h != blog_host);
-    let mode = if e.kind == EntryKind::Link {
-        Mode::Link {
+    let mode = match e.kind {
+        EntryKind::Link => Mode::Link {
             is_external: &is_external,
-        }
-    } else {
-        Mode::Article
+        },
+        _ => Mode::Article,
     };
+    let mut rewrite = |u: &str| media.local(u, &title).unwrap_or_else(|| internal(u, cx));
     let conv = html_md::convert(&wp.content, mode, &mut rewrite);
-    for sc in &conv.shortcodes {
-        report.warn(
-            &title,
-            &format!("shortcode [{sc}] kept as text; replace it by hand"),
-        );
-    }
-    if conv.missing_alt > 0 {
-        report.warn(
-            &title,
-            &format!(
-                "{} image(s) without alt text; describe them (`![what it shows](…)`)",
-                conv.missing_alt
-            ),
-        );
-    }
+    body_warnings(&conv, &title, report);
     if e.kind == EntryKind::Page {
         let fm = PageFm { title };
         plan.files
@@ -343,8 +328,77 @@ fn item(e: &Entry, cx: &ItemCx, media: &mut Media, plan: &mut Plan, report: &mut
         report.count("pages", 1);
         return e.path.clone();
     }
-    let author = cx.authors.get(&wp.creator).cloned();
-    let authors: Vec<String> = author.into_iter().collect();
+    let m = meta(e, cx, &title, report);
+    if e.kind == EntryKind::Link {
+        if let Some(fm) = link_fm(&conv, &title, &m) {
+            plan.files
+                .insert(e.path.clone(), front::markdown_file(&fm, &conv.markdown));
+            report.count(if m.draft { "links (draft)" } else { "links" }, 1);
+            return e.path.clone();
+        }
+    }
+    let (image, image_alt) = featured_image(wp, cx, media, &title);
+    let kind = match wp.status.as_str() {
+        "future" => "articles (scheduled)",
+        _ if m.draft => "articles (draft)",
+        _ => "articles",
+    };
+    let fm = ArticleFm {
+        title,
+        date: m.date,
+        authors: m.authors,
+        channels: m.channels,
+        tags: m.tags,
+        summary: m.summary,
+        draft: m.draft,
+        featured: wp.sticky,
+        aliases: m.aliases,
+        feed_id: m.feed_id,
+        image,
+        image_alt,
+    };
+    let path = match e.path.strip_prefix("links/") {
+        Some(rest) => format!("articles/{rest}"),
+        None => e.path.clone(),
+    };
+    plan.files
+        .insert(path.clone(), front::markdown_file(&fm, &conv.markdown));
+    report.count(kind, 1);
+    path
+}
+
+fn body_warnings(conv: &html_md::Converted, title: &str, report: &mut Report) {
+    for sc in &conv.shortcodes {
+        report.warn(
+            title,
+            &format!("shortcode [{sc}] kept as text; replace it by hand"),
+        );
+    }
+    if conv.missing_alt > 0 {
+        report.warn(
+            title,
+            &format!(
+                "{} image(s) without alt text; describe them (`![what it shows](…)`)",
+                conv.missing_alt
+            ),
+        );
+    }
+}
+
+/// Front-matter fields articles and links share.
+struct Meta {
+    date: String,
+    authors: Vec<String>,
+    channels: Vec<String>,
+    tags: Vec<String>,
+    summary: Option<String>,
+    draft: bool,
+    aliases: Vec<String>,
+    feed_id: Option<String>,
+}
+
+fn meta(e: &Entry, cx: &ItemCx, title: &str, report: &mut Report) -> Meta {
+    let wp = e.wp;
     let mut channels: Vec<String> = Vec::new();
     let mut tags: Vec<String> = Vec::new();
     for (domain, nicename, name) in &wp.terms {
@@ -368,115 +422,51 @@ fn item(e: &Entry, cx: &ItemCx, media: &mut Media, plan: &mut Plan, report: &mut
         }
     }
     if channels.is_empty() {
-        match cx
-            .links_cat
-            .or_else(|| cx.channels.values().min().map(String::as_str))
-        {
+        let fallback = match e.kind {
+            EntryKind::Link => cx.links_cat,
+            _ => None,
+        };
+        match fallback.or_else(|| cx.channels.values().min().map(String::as_str)) {
             Some(c) => channels.push(c.to_string()),
             None => report.warn(
-                &title,
+                title,
                 "has no category, and the export has none to fall back on",
             ),
         }
     }
-    let summary = Some(html_md::plain_text(&wp.excerpt)).filter(|s| !s.is_empty());
-    let date = crate::content::date::rfc3339(&e.date);
-    let draft = matches!(wp.status.as_str(), "draft" | "pending" | "private");
-    let aliases = aliases(wp, &e.url);
-    let feed_id = Some(wp.guid.trim().to_string()).filter(|g| !g.is_empty());
-    if e.kind == EntryKind::Link {
-        if let Some(fm) = link_fm(&conv, &title, &authors, &channels, &tags, report) {
-            let fm = LinkFm {
-                date,
-                draft,
-                aliases,
-                feed_id,
-                summary,
-                ..fm
-            };
-            plan.files
-                .insert(e.path.clone(), front::markdown_file(&fm, &conv.markdown));
-            report.count(if draft { "links (draft)" } else { "links" }, 1);
-            return e.path.clone();
-        }
-    }
-    let (image, image_alt) = featured_image(wp, cx, media, &title);
-    let fm = ArticleFm {
-        title,
-        date,
-        authors,
+    Meta {
+        date: crate::content::date::rfc3339(&e.date),
+        authors: cx.authors.get(&wp.creator).cloned().into_iter().collect(),
         channels,
         tags,
-        summary,
-        draft,
-        featured: wp.sticky,
-        aliases,
-        feed_id,
-        image,
-        image_alt,
-    };
-    let body = if e.kind == EntryKind::Link {
-        // Fell back to an article: the whole post, nothing taken out.
-        let mut rewrite = |u: &str| media.local(u, &fm.title).unwrap_or_else(|| internal(u, cx));
-        html_md::convert(&wp.content, Mode::Article, &mut rewrite).markdown
-    } else {
-        conv.markdown
-    };
-    let path = match e.path.strip_prefix("links/") {
-        Some(rest) => format!("articles/{rest}"),
-        None => e.path.clone(),
-    };
-    plan.files
-        .insert(path.clone(), front::markdown_file(&fm, &body));
-    report.count(
-        if draft {
-            "articles (draft)"
-        } else {
-            "articles"
-        },
-        1,
-    );
-    path
+        summary: Some(html_md::plain_text(&wp.excerpt)).filter(|s| !s.is_empty()),
+        draft: matches!(wp.status.as_str(), "draft" | "pending" | "private"),
+        aliases: aliases(wp, &e.url),
+        feed_id: Some(wp.guid.trim().to_string()).filter(|g| !g.is_empty()),
+    }
 }
 
-/// The link-specific fields, or `None` (with a warning) when the post links nowhere outside.
-fn link_fm(
-    conv: &html_md::Converted,
-    title: &str,
-    authors: &[String],
-    channels: &[String],
-    tags: &[String],
-    report: &mut Report,
-) -> Option<LinkFm> {
-    let Some((url, _)) = conv
-        .first_link
-        .as_ref()
-        .filter(|(u, _)| u.starts_with("http"))
-    else {
-        report.warn(
-            title,
-            "is in the links category but has no external link; imported as an article",
-        );
-        return None;
-    };
+/// A curated link's front matter; `None` if the post has no outside link
+/// (cannot happen: `link_or_article` decided on the same conversion).
+fn link_fm(conv: &html_md::Converted, title: &str, m: &Meta) -> Option<LinkFm> {
+    let (url, _) = conv.first_link.as_ref()?;
     let source = host(url)
         .map(|h| h.trim_start_matches("www.").to_string())
         .unwrap_or_default();
-    let curator = authors.first().cloned().unwrap_or_default();
     Some(LinkFm {
         url: url.clone(),
         title: title.to_string(),
         source,
         source_author: conv.cite.clone().filter(|c| !c.is_empty()),
         quote: conv.quote.clone().filter(|q| !q.is_empty()),
-        curator,
-        date: String::new(),
-        channels: channels.to_vec(),
-        tags: tags.to_vec(),
-        summary: None,
-        draft: false,
-        aliases: Vec::new(),
-        feed_id: None,
+        curator: m.authors.first().cloned().unwrap_or_default(),
+        date: m.date.clone(),
+        channels: m.channels.clone(),
+        tags: m.tags.clone(),
+        summary: m.summary.clone(),
+        draft: m.draft,
+        aliases: m.aliases.clone(),
+        feed_id: m.feed_id.clone(),
     })
 }
 
