@@ -471,6 +471,11 @@ fn truncated_export_is_an_error_and_writes_nothing() {
         let run = import_into(&copy.site, &path, &[]);
         run.assert_code(1);
         assert!(run.stderr.contains("cut.xml:"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("cut off") || run.stderr.contains("truncated"),
+            "{}",
+            run.stderr
+        );
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
         assert_same_tree(&before, &snapshot(&copy.site), "failed import");
     }

@@ -209,16 +209,28 @@ fn zone_for(lang_tag: &str) -> &'static str {
 }
 
 fn xml_error(file: &Path, e: wordpress::ParseError) -> ImportError {
-    let (line, column) = match std::fs::read(file) {
-        Ok(bytes) => line_col(&bytes, e.offset as usize),
-        Err(_) => (1, 1),
+    let bytes = std::fs::read(file).unwrap_or_default();
+    let (line, column) = line_col(&bytes, e.offset as usize);
+    let mut message = e.message;
+    if let Some(at) = e.opened_at {
+        message.push_str(&format!(
+            " (it opened on line {})",
+            line_col(&bytes, at as usize).0
+        ));
+    }
+    // quick-xml names the syntax; at the very end of the file the cause is a cut-off download.
+    let at_end = e.offset as usize + 1 >= bytes.len() || message.contains("end of input");
+    let hint = if at_end && e.opened_at.is_none() {
+        "the file ends in the middle of the XML: it was cut off; download or export it again"
+    } else {
+        e.hint
     };
     ImportError::Xml {
         file: file.to_path_buf(),
         line,
         column,
-        message: e.message,
-        hint: e.hint,
+        message,
+        hint,
     }
 }
 

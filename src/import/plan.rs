@@ -502,7 +502,8 @@ fn aliases(wp: &WpItem, new_url: &str) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(path) = path_of(&wp.link) {
         let path = percent_decode(&path);
-        if path != new_url && path != "/" && !path.contains('?') && !path.contains("..") {
+        let plain = !path.contains(['?', '\\']) && !path.contains("..");
+        if path != new_url && path != "/" && plain && !path.contains(char::is_control) {
             out.push(path);
         }
     }

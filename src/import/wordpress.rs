@@ -95,6 +95,8 @@ pub struct ParseError {
     pub offset: u64,
     pub message: String,
     pub hint: &'static str,
+    /// For a truncated file: where the element that was never closed opened.
+    pub opened_at: Option<u64>,
 }
 
 /// Which record the parser is filling.
@@ -118,6 +120,7 @@ pub fn parse<R: BufRead>(input: R) -> Result<Export, ParseError> {
             offset: reader.error_position(),
             message: e.to_string(),
             hint: "the file is not well-formed XML; export it again from WordPress (Tools → Export) or fix the spot shown",
+            opened_at: None,
         })?;
         match event {
             Event::Start(e) => p.start(&e, pos)?,
@@ -131,6 +134,7 @@ pub fn parse<R: BufRead>(input: R) -> Result<Export, ParseError> {
                     offset: pos,
                     message: e.to_string(),
                     hint: "HTML entities such as &nbsp; are not valid XML outside CDATA; export the file again",
+                    opened_at: None,
                 })?;
                 p.text.push_str(&text);
             }
@@ -138,11 +142,12 @@ pub fn parse<R: BufRead>(input: R) -> Result<Export, ParseError> {
             Event::Eof => {
                 if let Some((name, at)) = p.open.last() {
                     return Err(ParseError {
-                        offset: *at,
+                        offset: reader.buffer_position(),
                         message: format!(
-                            "the file ends before <{name}> (opened here) is closed: the export is truncated"
+                            "the file ends before <{name}> is closed: the export is truncated"
                         ),
                         hint: "download or export the file again; it was cut off",
+                        opened_at: Some(*at),
                     });
                 }
                 break;
@@ -156,6 +161,7 @@ pub fn parse<R: BufRead>(input: R) -> Result<Export, ParseError> {
             offset: 0,
             message: "this XML file has no <wp:wxr_version>: it is not a WordPress export".into(),
             hint: "export with WordPress's Tools → Export → All content (WXR 1.1 or 1.2)",
+            opened_at: None,
         });
     }
     Ok(p.export)
@@ -183,6 +189,7 @@ impl Parser {
                     offset: pos,
                     message: format!("the document starts with <{name}>, not <rss>: this is not a WordPress export"),
                     hint: "export with WordPress's Tools → Export → All content",
+                    opened_at: None,
                 });
             }
         }
