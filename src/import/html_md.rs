@@ -34,6 +34,8 @@ pub struct Converted {
     pub shortcodes: Vec<String>,
     /// Images with no alt text even after falling back to their caption.
     pub missing_alt: usize,
+    /// Markup nested deeper than `MAX_NESTING`; what lay below was dropped.
+    pub too_deep: bool,
 }
 
 /// Converts one post's `content:encoded`. `url` rewrites every link and image
@@ -47,6 +49,14 @@ pub fn convert(html: &str, mode: Mode, url: &mut dyn FnMut(&str) -> String) -> C
     } else {
         shortcode::autop(&expanded)
     };
+    if nesting_estimate(&html) > MAX_PARSE_NESTING {
+        return Converted {
+            markdown: plain_fallback(&html),
+            shortcodes,
+            too_deep: true,
+            ..Default::default()
+        };
+    }
     let dom = html5ever::parse_fragment(
         RcDom::default(),
         Default::default(),
@@ -63,6 +73,8 @@ pub fn convert(html: &str, mode: Mode, url: &mut dyn FnMut(&str) -> String) -> C
         cite: None,
         caption_alt: None,
         missing_alt: 0,
+        nesting: 0,
+        too_deep: false,
     };
     let mut blocks = Vec::new();
     w.blocks(&dom.document, &mut blocks, 0);
@@ -77,7 +89,75 @@ pub fn convert(html: &str, mode: Mode, url: &mut dyn FnMut(&str) -> String) -> C
         cite: w.cite,
         shortcodes,
         missing_alt: w.missing_alt,
+        too_deep: w.too_deep,
     }
+}
+
+/// html5ever's tree builder looks through the stack of open elements for
+/// many tags, which makes absurdly deep nesting quadratic (50,000 nested
+/// `<div>`s: minutes). Deeper than this, a post is converted as plain text.
+const MAX_PARSE_NESTING: usize = 1000;
+
+/// How deep the elements of `html` nest, roughly: a linear scan of tags.
+/// Tags HTML closes by itself (`<p>`, `<li>`, …) and void ones are not counted,
+/// so sloppy classic-editor HTML does not look deep.
+fn nesting_estimate(html: &str) -> usize {
+    const SELF_CLOSING: &[&str] = &[
+        "p", "li", "dt", "dd", "tr", "td", "th", "option", "br", "img", "hr", "input", "meta",
+        "link", "wbr", "source", "area", "col", "embed", "param", "track",
+    ];
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || SELF_CLOSING.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            let end = rest.find('>').unwrap_or(rest.len());
+            if !rest[..end].ends_with('/') {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+    }
+    max
+}
+
+/// The text of `html` without tags, paragraphs at blank lines, escaped as markdown.
+fn plain_fallback(html: &str) -> String {
+    let mut text = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let paras: Vec<String> = text
+        .split("\n\n")
+        .map(|p| escape_line_start(&escape(&one_line(p))))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut out = paras.join("\n\n");
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
 }
 
 /// Comment or excerpt HTML as plain text: paragraphs separated by blank
@@ -125,6 +205,8 @@ struct Walker<'a, 'b> {
     /// Inside a `<figure>`: its caption, the alt text of an image without one.
     caption_alt: Option<String>,
     missing_alt: usize,
+    nesting: usize,
+    too_deep: bool,
 }
 
 const BLOCKS: &[&str] = &[
@@ -212,13 +294,25 @@ fn is_more(comment: &str) -> bool {
 
 /// All text below `n`, as written (for code and quotes).
 fn text_of(n: &Handle, out: &mut String) {
+    text_at(n, out, 0);
+}
+
+/// Elements nested deeper than this are not descended into: the walk is
+/// recursive, and a hostile post of 100,000 nested `<div>`s must not
+/// overflow the stack. No real post comes near it.
+const MAX_NESTING: usize = 200;
+
+fn text_at(n: &Handle, out: &mut String, level: usize) {
+    if level > MAX_NESTING {
+        return;
+    }
     match &n.data {
         NodeData::Text { contents } => out.push_str(&contents.borrow()),
         NodeData::Element { name, .. } if &*name.local == "br" => out.push('\n'),
         NodeData::Element { name, .. } if DROPPED.contains(&&*name.local) => {}
         _ => {
             for c in n.children.borrow().iter() {
-                text_of(c, out);
+                text_at(c, out, level + 1);
             }
         }
     }
@@ -229,6 +323,16 @@ impl Walker<'_, '_> {
     /// between block children become paragraphs. `depth` counts enclosing
     /// lists and quotes (a curated link's quote is taken only at the top).
     fn blocks(&mut self, n: &Handle, out: &mut Vec<String>, depth: usize) {
+        if self.nesting > MAX_NESTING {
+            self.too_deep = true;
+            return;
+        }
+        self.nesting += 1;
+        self.blocks_inner(n, out, depth);
+        self.nesting -= 1;
+    }
+
+    fn blocks_inner(&mut self, n: &Handle, out: &mut Vec<String>, depth: usize) {
         let mut inline = String::new();
         for c in n.children.borrow().iter() {
             if is_block(c) {
@@ -500,6 +604,16 @@ impl Walker<'_, '_> {
     }
 
     fn inline_children(&mut self, n: &Handle, out: &mut String) {
+        if self.nesting > MAX_NESTING {
+            self.too_deep = true;
+            return;
+        }
+        self.nesting += 1;
+        self.inline_children_inner(n, out);
+        self.nesting -= 1;
+    }
+
+    fn inline_children_inner(&mut self, n: &Handle, out: &mut String) {
         for c in n.children.borrow().iter() {
             self.inline(c, out);
         }

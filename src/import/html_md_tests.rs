@@ -136,3 +136,26 @@ fn caption_is_the_alt_text_of_an_image_without_one() {
     );
     assert_eq!(c.missing_alt, 1);
 }
+
+#[test]
+fn deeply_nested_markup_does_not_overflow_the_stack() {
+    for (open, close) in [
+        ("<div>", "</div>"),
+        ("<blockquote>", "</blockquote>"),
+        ("<ul><li>", "</li></ul>"),
+        ("<span>", "</span>"),
+        ("<b><i>", "</i></b>"),
+    ] {
+        for n in [150, 900, 50_000] {
+            let html = format!("{}x{}", open.repeat(n), close.repeat(n));
+            let started = std::time::Instant::now();
+            let c = convert(&html, Mode::Article, &mut |u: &str| u.to_string());
+            assert!(c.markdown.contains('x') || c.too_deep, "{open} {n}");
+            assert!(
+                started.elapsed().as_secs() < 5,
+                "{open} {n}: {:?}",
+                started.elapsed()
+            );
+        }
+    }
+}

@@ -374,6 +374,12 @@ fn body_warnings(conv: &html_md::Converted, title: &str, report: &mut Report) {
             &format!("shortcode [{sc}] kept as text; replace it by hand"),
         );
     }
+    if conv.too_deep {
+        report.warn(
+            title,
+            "HTML nested more than 200 levels deep; the innermost part was left out",
+        );
+    }
     if conv.missing_alt > 0 {
         report.warn(
             title,
