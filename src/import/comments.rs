@@ -3,7 +3,7 @@
 //! trashed comments are dropped and counted; e-mail and IP were never read.
 
 use super::front::{self, Response, ResponseAuthor, ResponseFile};
-use super::html_md;
+use super::plain;
 use super::plan::{Plan, Target};
 use super::wordpress::WpItem;
 use super::{one_line, Report};
@@ -35,7 +35,7 @@ pub fn responses(wp: &WpItem, item_path: &str, t: &Target, plan: &mut Plan, repo
             "pingback" | "trackback" => "mention",
             _ => "reply",
         };
-        let content = html_md::plain_text(&c.content);
+        let content = plain::plain_text(&c.content);
         let Some(date) = date(&c.date_gmt, &c.date, t) else {
             report.warn(
                 &wp.title,

@@ -6,7 +6,7 @@
 
 use super::md_write::*;
 use super::rcdom::{Handle, NodeData, RcDom};
-use super::shortcode;
+use super::{plain, shortcode};
 use html5ever::tendril::TendrilSink;
 use html5ever::{ns, LocalName, QualName};
 
@@ -49,22 +49,15 @@ pub fn convert(html: &str, mode: Mode, url: &mut dyn FnMut(&str) -> String) -> C
     } else {
         shortcode::autop(&expanded)
     };
-    if nesting_estimate(&html) > MAX_PARSE_NESTING {
+    if plain::nesting_estimate(&html) > plain::MAX_PARSE_NESTING {
         return Converted {
-            markdown: plain_fallback(&html),
+            markdown: plain::fallback(&html),
             shortcodes,
             too_deep: true,
             ..Default::default()
         };
     }
-    let dom = html5ever::parse_fragment(
-        RcDom::default(),
-        Default::default(),
-        QualName::new(None, ns!(html), LocalName::from("body")),
-        Vec::new(),
-        false,
-    )
-    .one(html);
+    let dom = parse(html);
     let mut w = Walker {
         url,
         mode,
@@ -93,107 +86,16 @@ pub fn convert(html: &str, mode: Mode, url: &mut dyn FnMut(&str) -> String) -> C
     }
 }
 
-/// html5ever's tree builder looks through the stack of open elements for
-/// many tags, which makes absurdly deep nesting quadratic (50,000 nested
-/// `<div>`s: minutes). Deeper than this, a post is converted as plain text.
-const MAX_PARSE_NESTING: usize = 1000;
-
-/// How deep the elements of `html` nest, roughly: a linear scan of tags.
-/// Tags HTML closes by itself (`<p>`, `<li>`, …) and void ones are not counted,
-/// so sloppy classic-editor HTML does not look deep.
-fn nesting_estimate(html: &str) -> usize {
-    const SELF_CLOSING: &[&str] = &[
-        "p", "li", "dt", "dd", "tr", "td", "th", "option", "br", "img", "hr", "input", "meta",
-        "link", "wbr", "source", "area", "col", "embed", "param", "track",
-    ];
-    let (mut depth, mut max) = (0usize, 0usize);
-    let mut rest = html;
-    while let Some(at) = rest.find('<') {
-        rest = &rest[at + 1..];
-        let closing = rest.starts_with('/');
-        let name: String = rest
-            .trim_start_matches('/')
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if name.is_empty() || SELF_CLOSING.contains(&name.as_str()) {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else {
-            let end = rest.find('>').unwrap_or(rest.len());
-            if !rest[..end].ends_with('/') {
-                depth += 1;
-                max = max.max(depth);
-            }
-        }
-    }
-    max
-}
-
-/// The text of `html` without tags, paragraphs at blank lines, escaped as markdown.
-fn plain_fallback(html: &str) -> String {
-    let mut text = String::with_capacity(html.len() / 2);
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
-            }
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let paras: Vec<String> = text
-        .split("\n\n")
-        .map(|p| escape_line_start(&escape(&one_line(p))))
-        .filter(|p| !p.is_empty())
-        .collect();
-    let mut out = paras.join("\n\n");
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    out
-}
-
-/// Comment or excerpt HTML as plain text: paragraphs separated by blank
-/// lines, whitespace collapsed, no markup (these fields are text in kurator).
-pub fn plain_text(html: &str) -> String {
-    let mut ignored = Vec::new();
-    let html = shortcode::autop(&shortcode::expand(html, &mut ignored));
-    let dom = html5ever::parse_fragment(
+/// Parses a post fragment the way a browser parses the inside of `<body>`.
+pub(super) fn parse(html: String) -> RcDom {
+    html5ever::parse_fragment(
         RcDom::default(),
         Default::default(),
         QualName::new(None, ns!(html), LocalName::from("body")),
         Vec::new(),
         false,
     )
-    .one(html);
-    let mut paras = Vec::new();
-    collect_paragraphs(&dom.document, &mut paras);
-    paras.join("\n\n")
-}
-
-fn collect_paragraphs(n: &Handle, out: &mut Vec<String>) {
-    for c in n.children.borrow().iter() {
-        match tag(c) {
-            Some("html" | "body" | "div" | "blockquote" | "ul" | "ol" | "figure" | "section") => {
-                collect_paragraphs(c, out)
-            }
-            _ => {
-                let mut t = String::new();
-                text_of(c, &mut t);
-                let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-                if !t.is_empty() {
-                    out.push(t);
-                }
-            }
-        }
-    }
+    .one(html)
 }
 
 struct Walker<'a, 'b> {
@@ -256,14 +158,14 @@ const DROPPED: &[&str] = &[
     "embed", "svg", "template", "head",
 ];
 
-fn tag(n: &Handle) -> Option<&str> {
+pub(super) fn tag(n: &Handle) -> Option<&str> {
     match &n.data {
         NodeData::Element { name, .. } => Some(&name.local),
         _ => None,
     }
 }
 
-fn attr(n: &Handle, key: &str) -> Option<String> {
+pub(super) fn attr(n: &Handle, key: &str) -> Option<String> {
     match &n.data {
         NodeData::Element { attrs, .. } => attrs
             .borrow()
@@ -293,7 +195,7 @@ fn is_more(comment: &str) -> bool {
 }
 
 /// All text below `n`, as written (for code and quotes).
-fn text_of(n: &Handle, out: &mut String) {
+pub(super) fn text_of(n: &Handle, out: &mut String) {
     text_at(n, out, 0);
 }
 
@@ -735,49 +637,6 @@ fn title(n: &Handle) -> String {
         }
         _ => String::new(),
     }
-}
-
-fn code_block(pre: &Handle) -> String {
-    let mut text = String::new();
-    text_of(pre, &mut text);
-    let text = text.strip_prefix('\n').unwrap_or(&text).trim_end();
-    let code = pre
-        .children
-        .borrow()
-        .iter()
-        .find(|c| tag(c) == Some("code"))
-        .cloned();
-    let lang = code
-        .as_ref()
-        .and_then(language)
-        .or_else(|| language(pre))
-        .unwrap_or_default();
-    let fence = "`".repeat(longest_run(text, '`').max(2) + 1);
-    format!("{fence}{lang}\n{text}\n{fence}")
-}
-
-/// A code block's language from the classes highlighters write
-/// (`language-rust`, `lang-php`, SyntaxHighlighter's `brush: php;`).
-fn language(n: &Handle) -> Option<String> {
-    let clean = |s: &str| {
-        let s: String = s
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '#' | '-' | '_'))
-            .collect();
-        Some(s.to_ascii_lowercase()).filter(|s| !s.is_empty())
-    };
-    if let Some(l) = attr(n, "data-lang").or_else(|| attr(n, "data-language")) {
-        return clean(&l);
-    }
-    let class = attr(n, "class")?;
-    if let Some(rest) = class.split("brush:").nth(1) {
-        return clean(rest.split(';').next().unwrap_or("").trim());
-    }
-    class.split_whitespace().find_map(|c| {
-        c.strip_prefix("language-")
-            .or_else(|| c.strip_prefix("lang-"))
-            .and_then(clean)
-    })
 }
 
 #[cfg(test)]

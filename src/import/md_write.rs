@@ -1,5 +1,8 @@
 //! Writing markdown text: escaping, line starts, code spans, link
-//! destinations. Pure string functions, used by the HTML walk.
+//! destinations, code blocks. Used by the HTML walk.
+
+use super::html_md::{attr, tag, text_of};
+use super::rcdom::Handle;
 
 /// Whether a block starts like an ordered-list item (`3. `).
 pub fn starts_ordered(s: &str) -> bool {
@@ -149,4 +152,48 @@ pub fn is_unsafe(url: &str) -> bool {
     ["javascript:", "vbscript:", "data:"]
         .iter()
         .any(|p| lower.starts_with(p))
+}
+
+/// A `<pre>` as a fenced code block, with the language if one is given.
+pub fn code_block(pre: &Handle) -> String {
+    let mut text = String::new();
+    text_of(pre, &mut text);
+    let text = text.strip_prefix('\n').unwrap_or(&text).trim_end();
+    let code = pre
+        .children
+        .borrow()
+        .iter()
+        .find(|c| tag(c) == Some("code"))
+        .cloned();
+    let lang = code
+        .as_ref()
+        .and_then(language)
+        .or_else(|| language(pre))
+        .unwrap_or_default();
+    let fence = "`".repeat(longest_run(text, '`').max(2) + 1);
+    format!("{fence}{lang}\n{text}\n{fence}")
+}
+
+/// A code block's language from the classes highlighters write
+/// (`language-rust`, `lang-php`, SyntaxHighlighter's `brush: php;`).
+fn language(n: &Handle) -> Option<String> {
+    let clean = |s: &str| {
+        let s: String = s
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '#' | '-' | '_'))
+            .collect();
+        Some(s.to_ascii_lowercase()).filter(|s| !s.is_empty())
+    };
+    if let Some(l) = attr(n, "data-lang").or_else(|| attr(n, "data-language")) {
+        return clean(&l);
+    }
+    let class = attr(n, "class")?;
+    if let Some(rest) = class.split("brush:").nth(1) {
+        return clean(rest.split(';').next().unwrap_or("").trim());
+    }
+    class.split_whitespace().find_map(|c| {
+        c.strip_prefix("language-")
+            .or_else(|| c.strip_prefix("lang-"))
+            .and_then(clean)
+    })
 }

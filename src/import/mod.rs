@@ -9,6 +9,7 @@ mod front;
 pub mod html_md;
 mod md_write;
 mod media;
+mod plain;
 mod plan;
 // Vendored as is: fields the tree builder fills but the walk never reads stay.
 #[allow(dead_code)]

@@ -5,6 +5,7 @@
 use super::front::{self, ArticleFm, AuthorFm, ChannelFm, LinkFm, PageFm};
 use super::html_md::{self, Mode};
 use super::media::Media;
+use super::plain;
 use super::wordpress::{Export, WpItem};
 use super::{decode_entities, one_line, percent_decode, Report};
 use crate::content::slug::slugify;
@@ -445,7 +446,7 @@ fn meta(e: &Entry, cx: &ItemCx, title: &str, report: &mut Report) -> Meta {
         authors: cx.authors.get(&wp.creator).cloned().into_iter().collect(),
         channels,
         tags,
-        summary: Some(html_md::plain_text(&wp.excerpt)).filter(|s| !s.is_empty()),
+        summary: Some(plain::plain_text(&wp.excerpt)).filter(|s| !s.is_empty()),
         draft: matches!(wp.status.as_str(), "draft" | "pending" | "private"),
         aliases: aliases(wp, &e.url),
         feed_id: Some(wp.guid.trim().to_string()).filter(|g| !g.is_empty()),
