@@ -133,6 +133,9 @@ pub enum Problem {
         field: String,
         value: String,
     },
+    BadFeedId {
+        value: String,
+    },
     UnsafeUrl {
         value: String,
     },
@@ -234,6 +237,7 @@ impl Problem {
             WrongType { .. } => "wrong-type",
             BadDate { .. } => "bad-date",
             BadUrl { .. } => "bad-url",
+            BadFeedId { .. } => "bad-feed-id",
             UnsafeUrl { .. } => "unsafe-url",
             BadColor { .. } => "bad-color",
             BadTimezone { .. } => "bad-timezone",
@@ -321,6 +325,9 @@ impl Problem {
                 format!("`{field}` must be an absolute http(s) URL, found `{value}`")
             }
             UnsafeUrl { value } => format!("refused unsafe URL `{value}`"),
+            BadFeedId { value } => {
+                format!("`feed_id` must be an IRI such as `https://…` or `tag:…`, found `{value}`")
+            }
             BadColor { value } => format!("`{value}` is not a hex colour"),
             BadTimezone { name } => format!("unknown time zone `{name}`"),
             BadId { id, expected } => format!("`{id}` is not a valid id ({expected})"),
@@ -401,6 +408,7 @@ impl Problem {
             UnclosedQuote => Some("add the closing quote at the end of the value, on the same line (a quote inside the text is written \\\" in double quotes, '' in single quotes)".into()),
             BadDate { .. } => Some("use YYYY-MM-DD or an RFC 3339 date-time like 2024-05-01T09:30:00+02:00".into()),
             BadUrl { .. } => Some("write the full address, starting with https://".into()),
+            BadFeedId { .. } => Some("keep the id the old feed used (an imported post's WordPress GUID), or remove `feed_id` to use the page URL".into()),
             UnsafeUrl { .. } => Some("javascript:, vbscript: and data: URLs are never allowed in content".into()),
             BadColor { .. } => Some("write a colour like \"#0f62fe\" (quoted, because # starts a YAML comment)".into()),
             BadTimezone { .. } => Some("use an IANA name such as Europe/Berlin or UTC".into()),

@@ -16,6 +16,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod discover;
 pub mod html;
+pub mod import;
 pub mod net;
 pub mod new;
 pub mod output;

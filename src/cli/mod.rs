@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod import;
 mod new;
 mod responses;
 mod serve;
@@ -31,6 +32,9 @@ enum Command {
     /// Reader responses: `pull` collects new ones for review.
     #[command(subcommand)]
     Responses(responses::ResponsesCommand),
+    /// Import content from another system (a WordPress export) into a site.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 /// Entry point used by `main`: returns the process exit code.
@@ -49,6 +53,7 @@ pub fn run() -> i32 {
         Command::Serve(a) => serve::run(a),
         Command::New(c) => new::run(c),
         Command::Responses(c) => responses::run(c),
+        Command::Import(c) => import::run(c),
     }
 }
 

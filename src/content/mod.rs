@@ -236,6 +236,9 @@ pub struct Item {
     pub title: String,
     pub updated: Option<Zoned>,
     pub summary: Option<String>,
+    /// The Atom entry id / JSON Feed id to keep (an imported post's
+    /// WordPress GUID); `None`: the item's absolute URL.
+    pub feed_id: Option<String>,
     pub discuss: Vec<(String, String)>,
     pub disclosure: Option<String>,
     pub image: Option<String>,

@@ -107,6 +107,8 @@ macro_rules! item_fm {
             aliases: Vec<String>,
             #[serde(default)]
             discuss: BTreeMap<String, String>,
+            #[serde(default, deserialize_with = "yaml::opt_text")]
+            feed_id: Option<String>,
             $($own)*
         }
     };
@@ -146,6 +148,7 @@ const ARTICLE_KEYS: &[&str] = &[
     "translation_of",
     "image",
     "image_alt",
+    "feed_id",
 ];
 
 item_fm!(LinkFm {
@@ -184,6 +187,7 @@ const LINK_KEYS: &[&str] = &[
     "slug",
     "aliases",
     "discuss",
+    "feed_id",
 ];
 
 #[derive(Deserialize)]
@@ -224,6 +228,7 @@ macro_rules! common {
             slug: $fm.slug,
             aliases: $fm.aliases,
             discuss: $fm.discuss,
+            feed_id: $fm.feed_id,
             in_reply_to: $in_reply_to,
             translation_of: $translation_of,
         }
@@ -538,6 +543,7 @@ struct Common {
     slug: Option<String>,
     aliases: Vec<String>,
     discuss: BTreeMap<String, String>,
+    feed_id: Option<String>,
     in_reply_to: Option<String>,
     translation_of: Option<String>,
 }
@@ -587,6 +593,7 @@ impl Validator<'_> {
             .filter(|(k, u)| self.http_url("discuss", k, u))
             .map(|(k, u)| (k, clean_url(&u)))
             .collect();
+        let feed_id = c.feed_id.filter(|id| self.feed_id(id));
         let slug = self.slug(c.slug.as_deref(), rest);
         let lang = c.lang.as_deref().unwrap_or(cx.site_lang).to_string();
         let body = render_body(self.origin, &lang, cx, self.diags);
@@ -636,6 +643,7 @@ impl Validator<'_> {
             title: c.title,
             updated,
             summary: non_empty(c.summary),
+            feed_id,
             discuss,
             disclosure: None,
             image: None,
@@ -749,6 +757,32 @@ impl Validator<'_> {
             return false;
         }
         true
+    }
+
+    /// `feed_id` becomes the Atom `<id>` (an IRI) and the JSON Feed `id`:
+    /// a scheme (`https:`, `tag:`, `urn:`) and no spaces, so feed readers
+    /// accept it. WordPress GUIDs (`https://blog.example/?p=12`) are such IRIs.
+    fn feed_id(&mut self, id: &str) -> bool {
+        let scheme = id.split_once(':').map_or("", |(s, _)| s);
+        let ok = !scheme.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            && id.len() > scheme.len() + 1
+            && !id.contains(|c: char| {
+                c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == '"'
+            });
+        if !ok {
+            let loc = self.origin.key("feed_id");
+            self.push(
+                loc,
+                Problem::BadFeedId {
+                    value: id.to_string(),
+                },
+            );
+        }
+        ok
     }
 
     fn color(&mut self, c: &str) -> bool {

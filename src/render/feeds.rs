@@ -163,7 +163,7 @@ fn atom(r: &Renderer, base: &str, title: &str, items: &[usize]) -> Vec<u8> {
                 ],
             );
         }
-        x.text("id", &[], &url);
+        x.text("id", &[], it.feed_id.as_deref().unwrap_or(&url));
         x.text("published", &[], &c.date);
         x.text("updated", &[], &updated_of(r, i));
         for a in &c.authors {
@@ -220,7 +220,7 @@ fn json_feed(r: &Renderer, base: &str, title: &str, items: &[usize]) -> Vec<u8> 
             let c = &r.views.cards[i];
             let url = absolute(root, &c.url);
             let mut e = json!({
-                "id": url,
+                "id": it.feed_id.as_deref().unwrap_or(&url),
                 "url": url,
                 "title": it.title,
                 "content_html": entry_html(r, i),
