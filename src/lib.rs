@@ -311,6 +311,9 @@ pub fn is_page(job: &Job) -> bool {
             | Job::SitemapIndex
             | Job::Robots
             | Job::SearchIndex
+            | Job::SearchFacets
+            | Job::SearchTerms(_)
+            | Job::SearchDocs(_)
             | Job::HighlightCss
             | Job::Static(_)
             | Job::Alias(_)

@@ -22,8 +22,8 @@ impl Renderer<'_> {
             Job::Tags,
             Job::Archive,
             Job::ArchiveYear(site.items[i].date.year()),
-            Job::SearchIndex,
         ];
+        jobs.extend(super::search::jobs_for_item(site, i));
         // Pages of other items that show this one as a card or a title.
         for (j, l) in site.links.iter().enumerate() {
             let shows = l.prev == Some(i)

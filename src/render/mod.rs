@@ -5,6 +5,7 @@ pub mod context;
 pub mod deps;
 pub mod feeds;
 mod pages;
+pub mod search;
 pub mod seo;
 pub mod sitemap;
 pub mod theme;
@@ -16,7 +17,6 @@ use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::site::Site;
 use context::SiteContext;
 use std::path::PathBuf;
-use std::sync::OnceLock;
 use tera::Tera;
 use theme::{StaticSource, Theme};
 use views::Views;
@@ -65,7 +65,14 @@ pub enum Job {
     Sitemap(usize),
     SitemapIndex,
     Robots,
+    /// `search/manifest.json`.
     SearchIndex,
+    /// `search/facets.json`.
+    SearchFacets,
+    /// `search/terms/<n>.json`.
+    SearchTerms(usize),
+    /// `search/docs/<n>.json`.
+    SearchDocs(usize),
     HighlightCss,
     Static(String),
 }
@@ -78,8 +85,8 @@ pub struct Renderer<'a> {
     template_files: rustc_hash::FxHashMap<String, String>,
     site_value: serde_json::Value,
     highlight_css: String,
-    /// Each item's search-index record, computed on first use.
-    search_records: Vec<OnceLock<String>>,
+    /// Each item's search terms and the merged index, computed on first use.
+    search: search::Cache,
 }
 
 /// A [`Renderer`] without its borrows: what `serve` keeps between rebuilds
@@ -91,7 +98,7 @@ pub struct RendererParts {
     template_files: rustc_hash::FxHashMap<String, String>,
     site_value: serde_json::Value,
     highlight_css: String,
-    search_records: Vec<OnceLock<String>>,
+    search: search::Cache,
 }
 
 impl<'a> Renderer<'a> {
@@ -175,7 +182,7 @@ impl<'a> Renderer<'a> {
             template_files,
             site_value,
             highlight_css,
-            search_records: (0..site.items.len()).map(|_| OnceLock::new()).collect(),
+            search: search::Cache::new(site.items.len()),
         })
     }
 
@@ -187,7 +194,7 @@ impl<'a> Renderer<'a> {
             template_files: self.template_files,
             site_value: self.site_value,
             highlight_css: self.highlight_css,
-            search_records: self.search_records,
+            search: self.search,
         }
     }
 
@@ -201,16 +208,14 @@ impl<'a> Renderer<'a> {
             template_files: p.template_files,
             site_value: p.site_value,
             highlight_css: p.highlight_css,
-            search_records: p.search_records,
+            search: p.search,
         }
     }
 
     /// Forgets what was computed from item `i`, which changed in place.
     pub fn refresh_item(&mut self, i: usize) {
         self.views.refresh_card(i);
-        if let Some(slot) = self.search_records.get_mut(i) {
-            *slot = OnceLock::new();
-        }
+        self.search.refresh(i);
     }
 
     /// Everything this build writes, in a fixed order.
@@ -227,9 +232,9 @@ impl<'a> Renderer<'a> {
             Job::NotFound,
             Job::Search,
             Job::Robots,
-            Job::SearchIndex,
             Job::HighlightCss,
         ];
+        jobs.extend(search::jobs(site));
         for (c, list) in site.channel_items.iter().enumerate() {
             jobs.extend((1..=pages_of(list.len())).map(|p| Job::Channel(c, p)));
         }
@@ -294,7 +299,10 @@ impl<'a> Renderer<'a> {
             }
             Job::SitemapIndex => bytes("sitemap.xml", sitemap::index(self)),
             Job::Robots => bytes("robots.txt", sitemap::robots(self)),
-            Job::SearchIndex => bytes("search-index.json", pages::search_index(self)),
+            Job::SearchIndex | Job::SearchFacets | Job::SearchTerms(_) | Job::SearchDocs(_) => {
+                let (path, b) = search::render(self, job);
+                bytes(&path, b)
+            }
             Job::HighlightCss => {
                 bytes("css/highlight.css", self.highlight_css.clone().into_bytes())
             }

@@ -365,7 +365,8 @@ impl Site {
                 "/feeds.opml",
                 "/sitemap.xml",
                 "/robots.txt",
-                "/search-index.json",
+                "/search/manifest.json",
+                "/search/facets.json",
                 "/atom.xml",
                 "/feed.json",
             ]
