@@ -115,6 +115,10 @@ pub(super) fn docs(r: &Renderer, k: usize) -> Vec<u8> {
             let mut rec = record(r, i);
             let text = &item(r, i).text;
             rec["s"] = Value::String(cut(text, 0, SOURCE));
+            // Tags are searched as names but not shown; listed here (not
+            // inline) for tools that read the index, like tests/e2e/feeds.py.
+            let tags = r.views.cards[i].tags.iter().map(|t| t.name.as_str());
+            rec["g"] = Value::from(tags.collect::<Vec<_>>());
             rec
         })
         .collect();
