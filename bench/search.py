@@ -53,7 +53,8 @@ def log(*a):
 
 
 def timed(cmd: list[str], **kw) -> tuple[float, int, subprocess.CompletedProcess]:
-    """Wall seconds and peak RSS (KiB, from the child's own rusage) of a command."""
+    """Wall seconds and peak RSS (KiB, from the child's own rusage) of a
+    command; its CPU seconds (user + sys) go to `LAST_CPU`."""
     import tempfile
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t = time.monotonic()
@@ -66,9 +67,11 @@ def timed(cmd: list[str], **kw) -> tuple[float, int, subprocess.CompletedProcess
         cp = subprocess.CompletedProcess(cmd, p.returncode, out.read(), err.read())
     if cp.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{cp.stderr.decode(errors='replace')[-3000:]}")
+    LAST_CPU[0] = ru.ru_utime + ru.ru_stime
     return wall, ru.ru_maxrss, cp
 
 
+LAST_CPU = [0.0]
 def corpus(work: Path, n: int) -> Path:
     site = work / f"corpus-{n}" / "kurator"
     if not (site / "site.yaml").exists():
@@ -125,7 +128,7 @@ def gz_size(path: Path) -> int:
 
 
 PAGEFIND_PAGE = """<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Pagefind</title></head>
-<body><input type="search" id="pf-input" aria-label="Suche"><ol id="pf-results"></ol>
+<body><input type="search" id="pf-input" aria-label="Suche"><p id="pf-status"></p><ol id="pf-results"></ol>
 <script type="module">
 // The same work as kurator's page: a search per input (after the same 60 ms
 // pause), then the data (title, URL, excerpt) of the first ten results.
@@ -140,6 +143,8 @@ input.addEventListener("input", () => {
     const s = await pagefind.search(input.value);
     const data = await Promise.all(s.results.slice(0, 10).map((r) => r.data()));
     if (mine !== seq) return;
+    document.getElementById("pf-status").textContent = s.results.length + " results";
+    list.dataset.q = input.value;
     list.replaceChildren(...data.map((d) => {
       const li = document.createElement("li");
       li.textContent = d.meta.title + " — " + d.excerpt.replace(/<[^>]*>/g, "");
@@ -223,6 +228,7 @@ def main() -> int:
     ap.add_argument("--pagefind", type=Path, help="pagefind binary (default: npm install pagefind@1.6 under WORK)")
     ap.add_argument("--skip-pagefind", action="store_true")
     ap.add_argument("--skip-build-time", action="store_true")
+    ap.add_argument("--reuse", action="store_true", help="query WORK/out as it is (no build, no Pagefind run)")
     ap.add_argument("--json", type=Path)
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
@@ -234,22 +240,30 @@ def main() -> int:
     if not a.skip_build_time:
         noindex = a.noindex or noindex_binary(a.work)
         walls: dict[str, list[float]] = {"with index": [], "without index": []}
+        cpus: dict[str, list[float]] = {"with index": [], "without index": []}
+        rss_of: dict[str, int] = {}
         for i in range(a.runs + 1):  # the first round warms the page cache
             for name, binary in (("with index", a.kurator), ("without index", noindex)):
                 dest = a.work / f"out-{name.replace(' ', '-')}"
                 shutil.rmtree(dest, ignore_errors=True)
                 wall, rss, _ = timed([str(binary), "build", str(site), "-o", str(dest)])
-                log(f"build {name}: {wall:.2f} s, {rss // 1024} MiB")
+                log(f"build {name}: {wall:.2f} s wall, {LAST_CPU[0]:.2f} s CPU, {rss // 1024} MiB")
+                rss_of[name] = rss // 1024
                 if i:
                     walls[name].append(wall)
+                    cpus[name].append(LAST_CPU[0])
         result["build"] = {k: statistics.median(v) for k, v in walls.items()}
-    shutil.rmtree(out, ignore_errors=True)
-    wall, rss, _ = timed([str(a.kurator), "build", str(site), "-o", str(out)])
-    result.setdefault("build", {})["last"] = wall
+        result["build_cpu"] = {k: statistics.median(v) for k, v in cpus.items()}
+        result["build_rss_mib"] = rss_of
+        result["build_runs"] = {"wall": walls, "cpu": cpus}
+    if not a.reuse:
+        shutil.rmtree(out, ignore_errors=True)
+        wall, rss, _ = timed([str(a.kurator), "build", str(site), "-o", str(out)])
+        result.setdefault("build", {})["last"] = wall
     size, files = du(out / "search")
     result["kurator_index"] = {"bytes": size, "files": files, "gzip_bytes": gz_size(out / "search")}
 
-    if not a.skip_pagefind:
+    if not a.skip_pagefind and not a.reuse:
         pf = a.pagefind
         if pf is None:
             npm = a.work / "pagefind-npm"
@@ -284,8 +298,13 @@ def report(r: dict) -> str:
     b = r.get("build", {})
     if "with index" in b:
         over = b["with index"] / b["without index"] - 1
+        c = r["build_cpu"]
+        cover = c["with index"] / c["without index"] - 1
+        m = r["build_rss_mib"]
         lines.append(f"Build: {b['with index']:.2f} s with the index, {b['without index']:.2f} s without "
-                     f"(index adds {over * 100:+.1f} %; budget +10 %).")
+                     f"(index adds {over * 100:+.1f} % wall; budget +10 %); CPU {c['with index']:.1f} s vs "
+                     f"{c['without index']:.1f} s ({cover * 100:+.1f} %); peak RSS {m['with index']} vs "
+                     f"{m['without index']} MiB.")
     k = r["kurator_index"]
     lines.append(f"kurator index on disk: {k['bytes'] / 2**20:.1f} MiB in {k['files']} files "
                  f"({k['gzip_bytes'] / 2**20:.1f} MiB gzip-compressed).")

@@ -41,20 +41,25 @@ async function once(q) {
     seen.push({ url: new URL(r.url()).pathname, at: Date.now(), bytes: s ? s.responseBodySize + s.responseHeadersSize : 0, body: s ? s.responseBodySize : 0 });
   });
   await page.goto(args.url + args.page, { waitUntil: "load" });
-  await page.evaluate((list) => {
+  await page.evaluate(() => {
     window.__t = { input: 0, mutation: 0 };
     document.querySelector("input").addEventListener("input", () => (window.__t.input = performance.now()));
-    new MutationObserver(() => (window.__t.mutation = performance.now())).observe(document.querySelector(list), { childList: true, subtree: true });
-  }, list);
+    // The result list, the count and "no results" all change the body.
+    new MutationObserver(() => (window.__t.mutation = performance.now())).observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
   await page.focus("input");
   await page.waitForLoadState("networkidle");
   await page.waitForTimeout(300);
   const mark = Date.now();
   const before = seen.length;
   await page.keyboard.type(q);
-  // Results are in once the list changed after the last keystroke and then
-  // stayed the same for 400 ms (documents load after the term shards).
-  await page.waitForFunction((list) => window.__t.mutation > window.__t.input && document.querySelector(list).childElementCount > 0, list);
+  // Results are in once the page shows the answer to the whole query and
+  // then stays the same for 400 ms (documents load after the term shards).
+  await page.waitForFunction(([engine, q]) => {
+    if (!(window.__t.mutation > window.__t.input)) return false;
+    if (engine === "pagefind") return document.getElementById("pf-results").dataset.q === q;
+    return new URL(location.href).searchParams.get("q") === q && document.getElementById("search-status").textContent !== "";
+  }, [args.engine, q]);
   let last = -1;
   for (;;) {
     await page.waitForTimeout(400);
