@@ -276,7 +276,8 @@ def main() -> int:
         wall, rss, cp = timed([str(pf), "--site", str(out)])
         size, files = du(out / "pagefind")
         result["pagefind_index"] = {"seconds": wall, "peak_rss_mib": rss // 1024, "bytes": size, "files": files}
-        result["pagefind_version"] = cp.stdout.decode(errors="replace").splitlines()[0] if cp.stdout else ""
+        lines = [l for l in cp.stdout.decode(errors="replace").splitlines() if l.startswith("Running Pagefind")]
+        result["pagefind_version"] = lines[0].removeprefix("Running ") if lines else "Pagefind"
 
     srv, url = serve(out)
     try:
@@ -310,7 +311,7 @@ def report(r: dict) -> str:
                  f"({k['gzip_bytes'] / 2**20:.1f} MiB gzip-compressed).")
     if "pagefind_index" in r:
         p = r["pagefind_index"]
-        lines.append(f"Pagefind ({r.get('pagefind_version', '')}): indexing {p['seconds']:.1f} s, peak RSS "
+        lines.append(f"{r.get('pagefind_version', 'Pagefind')}: indexing {p['seconds']:.1f} s, peak RSS "
                      f"{p['peak_rss_mib']} MiB; on disk {p['bytes'] / 2**20:.1f} MiB in {p['files']} files.")
     lines += ["", "| query | kurator ms | kurator req | kurator KiB | Pagefind ms | Pagefind req | Pagefind KiB | time ratio | bytes ratio |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]

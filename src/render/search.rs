@@ -197,8 +197,17 @@ fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
     text.push('\n');
     text.push_str(rest);
     let mut found: FxHashMap<String, (u8, u32)> = FxHashMap::default();
-    let mut add = |t: String, bit: u8, at: u32| {
-        let e = found.entry(t).or_insert((0, at));
+    let mut buf = String::new();
+    let mut add = |word: &str, bit: u8, at: u32| {
+        fold::fold_into(word, &mut buf);
+        if !fold::is_term(&buf) {
+            return;
+        }
+        // Most words repeat: look up before allocating the key.
+        let e = match found.get_mut(buf.as_str()) {
+            Some(e) => e,
+            None => found.entry(buf.clone()).or_insert((0, at)),
+        };
         // A title or name hit has no place in `text`: keep the first body
         // or summary offset once one is seen.
         if e.0 & (SUMMARY | BODY) == 0 && bit & (SUMMARY | BODY) != 0 {
@@ -206,8 +215,8 @@ fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
         }
         e.0 |= bit;
     };
-    for (_, t) in fold::terms(&it.title) {
-        add(t, TITLE, 0);
+    for (_, w) in fold::words(&it.title) {
+        add(w, TITLE, 0);
     }
     let names = c
         .authors
@@ -217,14 +226,14 @@ fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
         .chain(c.tags.iter().map(|x| x.name.as_str()))
         .chain(c.source.as_ref().map(|s| s.name.as_str()));
     for name in names {
-        for (_, t) in fold::terms(name) {
-            add(t, NAMES, 0);
+        for (_, w) in fold::words(name) {
+            add(w, NAMES, 0);
         }
     }
     let cut = summary.len();
-    for (at, t) in fold::terms(&text) {
+    for (at, w) in fold::words(&text) {
         let bit = if at < cut { SUMMARY } else { BODY };
-        add(t, bit, u32::try_from(at).unwrap_or(u32::MAX));
+        add(w, bit, u32::try_from(at).unwrap_or(u32::MAX));
     }
     let mut sorted: Vec<(String, (u8, u32))> = found.into_iter().collect();
     sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));

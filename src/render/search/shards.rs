@@ -69,39 +69,93 @@ pub(super) fn facets(r: &Renderer) -> Vec<u8> {
 /// postings and its best results (with a snippet around the match), plus
 /// the display data of those results, once each.
 pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
+    // Written by hand, not through `serde_json::Value`: the benchmark site's
+    // shards hold nine million numbers. Strings still go through serde_json.
     let mut docs: Vec<u32> = Vec::new();
-    let mut out = Vec::new();
-    for &t in index.by_shard.get(k).map(Vec::as_slice).unwrap_or(&[]) {
+    let mut out = Vec::with_capacity(16 * 1024);
+    out.extend_from_slice(b"{\"v\":1,\"terms\":[");
+    for (n, &t) in index
+        .by_shard
+        .get(k)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
         let (term, list) = &index.terms[t];
+        if n > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        push_str(&mut out, term);
         // Postings as pairs: gap to the previous document, field bits.
-        let mut p = Vec::with_capacity(list.len() * 2);
+        out.extend_from_slice(b",[");
         let mut prev = 0;
-        for &(doc, bits, _) in list {
-            p.push(doc - prev);
-            p.push(u32::from(bits));
+        for (j, &(doc, bits, _)) in list.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            push_u32(&mut out, doc - prev);
+            out.push(b',');
+            push_u32(&mut out, u32::from(bits));
             prev = doc;
         }
+        out.extend_from_slice(b"],[");
         let mut best: Vec<&(u32, u8, u32)> = list.iter().collect();
         // Stable sort: equal weights stay in document order (newest first),
         // as the browser ranks them.
         best.sort_by_key(|e| std::cmp::Reverse(weight(e.1)));
         best.truncate(TOP);
-        let top: Vec<Value> = best
-            .iter()
-            .map(|&&(doc, bits, at)| {
-                docs.push(doc);
-                json!([doc, snippet(r, doc as usize, bits, at)])
-            })
-            .collect();
-        out.push(json!([term, p, top]));
+        for (j, &&(doc, bits, at)) in best.iter().enumerate() {
+            docs.push(doc);
+            if j > 0 {
+                out.push(b',');
+            }
+            out.push(b'[');
+            push_u32(&mut out, doc);
+            out.push(b',');
+            push_str(&mut out, &snippet(r, doc as usize, bits, at));
+            out.push(b']');
+        }
+        out.extend_from_slice(b"]]");
     }
+    out.extend_from_slice(b"],\"docs\":[");
     docs.sort_unstable();
     docs.dedup();
-    let shown: Vec<Value> = docs
-        .iter()
-        .map(|&d| json!([d, record(r, d as usize)]))
-        .collect();
-    to_bytes(&json!({"v": VERSION, "terms": out, "docs": shown}))
+    for (j, &d) in docs.iter().enumerate() {
+        if j > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        push_u32(&mut out, d);
+        out.push(b',');
+        out.extend_from_slice(&to_bytes(&record(r, d as usize)));
+        out.push(b']');
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// A JSON string, escaped by serde_json.
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    if serde_json::to_writer(&mut *out, s).is_err() {
+        out.extend_from_slice(b"\"\"");
+    }
+}
+
+/// A number in decimal, without going through `fmt`.
+fn push_u32(out: &mut Vec<u8>, mut n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 /// `search/docs/<k>.json`: display data and snippet source of documents
