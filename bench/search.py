@@ -321,8 +321,11 @@ def report(r: dict) -> str:
         if not kq:
             continue
         cells = [q, f"{kq['ms']:.0f}", f"{kq['requests_after']:.0f}", f"{kq['bytes_after'] / 1024:.1f}"]
+        if kq["shown"] == 0:
+            cells[1] += " (0 results)"
         if pq:
-            cells += [f"{pq['ms']:.0f}", f"{pq['requests_after']:.0f}", f"{pq['bytes_after'] / 1024:.1f}",
+            none = " (0 results)" if not pq["shown"] else ""
+            cells += [f"{pq['ms']:.0f}{none}", f"{pq['requests_after']:.0f}", f"{pq['bytes_after'] / 1024:.1f}",
                       f"{kq['ms'] / pq['ms']:.2f}" if pq["ms"] else "–",
                       f"{kq['bytes_after'] / pq['bytes_after']:.2f}" if pq["bytes_after"] else "–"]
         else:
