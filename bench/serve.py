@@ -119,10 +119,18 @@ def article_url(base: str, site: Path, rel: Path) -> str | None:
     title = front_matter_value(fm.group(1), "title") if fm else None
     named = re.match(r"(\d{4}-\d{2}-\d{2})-", rel.name)
     date = ((front_matter_value(fm.group(1), "date") if fm else None) or (named.group(1) if named else ""))[:10]
+    # The search index's document shards (docs/search.md), newest first: the
+    # article is usually in the first.
+    records = []
     try:
-        with urllib.request.urlopen(f"{base}/search-index.json", timeout=30) as r:
-            records = json.load(r)
-    except (OSError, ValueError):
+        with urllib.request.urlopen(f"{base}/search/manifest.json", timeout=30) as r:
+            m = json.load(r)
+        for k in range(-(-m["docs"] // m["docShard"])):
+            with urllib.request.urlopen(f"{base}/search/docs/{k}.json", timeout=30) as r:
+                records += json.load(r)["docs"]
+            if any(x.get("t") == title for x in records):
+                break
+    except (OSError, ValueError, KeyError):
         return None
     hits = [r for r in records if r.get("k") == "a" and r.get("t") == title]
     hits.sort(key=lambda r: r.get("d") != date)  # the same date first
@@ -397,7 +405,7 @@ def main() -> int:
                     help="kurator binary (default: target/release/kurator)")
     ap.add_argument("--edits", type=int, default=10, help="number of edits (default 10)")
     ap.add_argument("--article", help="article to edit, relative to the site (default: the newest)")
-    ap.add_argument("--page", help="URL path of the article's page (default: from search-index.json)")
+    ap.add_argument("--page", help="URL path of the article's page (default: from the search index)")
     ap.add_argument("--pause", type=float, default=0.5, help="seconds of quiet before each edit (default 0.5)")
     ap.add_argument("--timeout", type=float, default=300, help="seconds to wait for one edit (default 300)")
     ap.add_argument("--start-timeout", type=float, default=600,

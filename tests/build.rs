@@ -338,7 +338,10 @@ fn every_page_type_is_written() {
         "404.html",
         "old/url/index.html",
         "files/hallo.txt",
-        "search-index.json",
+        "search/manifest.json",
+        "search/facets.json",
+        "search/terms/0.json",
+        "search/docs/0.json",
         "sitemap.xml",
         "robots.txt",
         "feeds.opml",
@@ -1192,7 +1195,7 @@ fn static_file_shadowing_a_generated_file_gives_the_same_output_for_any_thread_c
     // A site that ships its own robots.txt is a normal wish; the other files
     // only widen the race window.
     s.write("static/robots.txt", "User-agent: *\nDisallow: /intern/\n");
-    s.write("static/search-index.json", "[]\n");
+    s.write("static/search/manifest.json", "{}\n");
     s.write("static/sitemap.xml", "<urlset/>\n");
     s.write("static/feeds.opml", "<opml/>\n");
     s.write("static/404.html", "<p>weg</p>\n");

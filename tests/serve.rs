@@ -436,3 +436,25 @@ fn edits_rebuild_errors_show_in_the_page_and_fixing_recovers() {
         "errors not printed to the terminal: {log}"
     );
 }
+
+#[test]
+fn an_edited_body_is_searchable_through_the_served_index() {
+    let s = Server::start();
+    let m = s.get("/search/manifest.json");
+    assert_eq!(m.status, 200);
+    assert!(m.header("Content-Type").unwrap_or("").contains("json"));
+    // The fixture is small: one term shard holds every term.
+    assert!(m.body.contains(r#""termShards":1"#), "{}", m.body);
+    assert!(!s
+        .get("/search/terms/0.json")
+        .body
+        .contains("quastenflosser"));
+    let original = std::fs::read_to_string(s.site.join(ARTICLE)).unwrap();
+    s.write(ARTICLE, &format!("{original}\nEin Quastenflosser.\n"));
+    s.wait_for("/search/terms/0.json", "the new word in the index", |b| {
+        b.contains(r#"["quastenflosser","#)
+    });
+    // The word's document record came along with it.
+    let shard = s.get("/search/terms/0.json").body;
+    assert!(shard.contains("Hello Serve"), "{shard}");
+}

@@ -5,6 +5,7 @@ pub mod context;
 pub mod feeds;
 mod pages;
 pub mod responses;
+pub mod search;
 pub mod seo;
 pub mod sitemap;
 pub mod theme;
@@ -15,7 +16,6 @@ use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::site::Site;
 use context::SiteContext;
 use std::path::PathBuf;
-use std::sync::OnceLock;
 use tera::Tera;
 use theme::{StaticSource, Theme};
 use views::Views;
@@ -43,8 +43,8 @@ pub struct Renderer<'a> {
     template_files: rustc_hash::FxHashMap<String, String>,
     site_value: serde_json::Value,
     highlight_css: String,
-    /// Each item's search-index record, computed on first use.
-    search_records: Vec<OnceLock<String>>,
+    /// Each item's search terms and the merged index, computed on first use.
+    search: search::Cache,
 }
 
 /// A [`Renderer`] without its borrows: what `serve` keeps between rebuilds
@@ -56,7 +56,7 @@ pub struct RendererParts {
     template_files: rustc_hash::FxHashMap<String, String>,
     site_value: serde_json::Value,
     highlight_css: String,
-    search_records: Vec<OnceLock<String>>,
+    search: search::Cache,
 }
 
 impl<'a> Renderer<'a> {
@@ -140,7 +140,7 @@ impl<'a> Renderer<'a> {
             template_files,
             site_value,
             highlight_css,
-            search_records: (0..site.items.len()).map(|_| OnceLock::new()).collect(),
+            search: search::Cache::new(site.items.len()),
         })
     }
 
@@ -152,7 +152,7 @@ impl<'a> Renderer<'a> {
             template_files: self.template_files,
             site_value: self.site_value,
             highlight_css: self.highlight_css,
-            search_records: self.search_records,
+            search: self.search,
         }
     }
 
@@ -166,16 +166,14 @@ impl<'a> Renderer<'a> {
             template_files: p.template_files,
             site_value: p.site_value,
             highlight_css: p.highlight_css,
-            search_records: p.search_records,
+            search: p.search,
         }
     }
 
     /// Forgets what was computed from item `i`, which changed in place.
     pub fn refresh_item(&mut self, i: usize) {
         self.views.refresh_card(i);
-        if let Some(slot) = self.search_records.get_mut(i) {
-            *slot = OnceLock::new();
-        }
+        self.search.refresh(i);
     }
 
     /// Produces the output file of one route.
@@ -186,7 +184,9 @@ impl<'a> Renderer<'a> {
             Job::Sitemap(k) => Body::Bytes(sitemap::sitemap(self, *k)),
             Job::SitemapIndex => Body::Bytes(sitemap::index(self)),
             Job::Robots => Body::Bytes(sitemap::robots(self)),
-            Job::SearchIndex => Body::Bytes(pages::search_index(self)),
+            Job::SearchIndex | Job::SearchFacets | Job::SearchTerms(_) | Job::SearchDocs(_) => {
+                Body::Bytes(search::render(self, &route.job))
+            }
             Job::HighlightCss => Body::Bytes(self.highlight_css.clone().into_bytes()),
             Job::Static(p) => match &self.views.theme.statics[p] {
                 StaticSource::Embedded(b) => Body::Embedded(b),

@@ -6,7 +6,6 @@ use super::seo::{absolute, describe, PageMeta};
 use super::{Job, Renderer};
 use crate::content::ItemKind;
 use crate::diagnostics::Diagnostic;
-use crate::html::strip_tags;
 use crate::site::routes::{archive_year_url, list_page_url, page_count};
 use serde_json::json;
 use tera::Context;
@@ -644,63 +643,4 @@ fn alias(r: &Renderer, k: usize) -> Result<Vec<u8>, Diagnostic> {
     ctx.insert("t", &r.views.theme.strings_for(&lang).all);
     ctx.insert("site", &r.site_value);
     Ok(r.render_template("alias.html", &ctx)?.into_bytes())
-}
-
-/// Body text kept per item in the search index, after the summary.
-const SEARCH_BODY_BYTES: usize = 500;
-
-/// The client-side search index: one compact record per item.
-pub(super) fn search_index(r: &Renderer) -> Vec<u8> {
-    use rayon::prelude::*;
-    // One record per item, each serialised once and kept (see
-    // `Renderer::search_records`): the index is the only job that reads every
-    // body, so it is split across threads and reused by `serve`.
-    let records: Vec<&String> = (0..r.views.site.items.len())
-        .into_par_iter()
-        .map(|i| r.search_records[i].get_or_init(|| search_record(r, i)))
-        .collect();
-    let mut out = Vec::with_capacity(2 + records.iter().map(|s| s.len() + 1).sum::<usize>());
-    out.push(b'[');
-    for (n, rec) in records.iter().enumerate() {
-        if n > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(rec.as_bytes());
-    }
-    out.push(b']');
-    out
-}
-
-/// One item of the search index as compact JSON.
-fn search_record(r: &Renderer, i: usize) -> String {
-    let it = &r.views.site.items[i];
-    let c = &r.views.cards[i];
-    let summary = strip_tags(&c.summary_html);
-    let full = strip_tags(&it.body.html);
-    // The summary is usually the body's first paragraph: index it once.
-    let rest = full
-        .strip_prefix(summary.as_str())
-        .unwrap_or(&full)
-        .trim_start();
-    // Bound the index (15,000 items must stay loadable): the opening of
-    // a body is what people search for.
-    let cut = (0..=rest.len().min(SEARCH_BODY_BYTES))
-        .rev()
-        .find(|&b| rest.is_char_boundary(b))
-        .unwrap_or(0);
-    let body = &rest[..cut];
-    let record = json!({
-        "t": it.title,
-        "u": c.url,
-        "k": if it.kind == ItemKind::Link { "l" } else { "a" },
-        "d": &c.date[..10],
-        "l": c.lang,
-        "s": summary,
-        "a": c.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
-        "c": c.channels.iter().map(|x| x.title.as_str()).collect::<Vec<_>>(),
-        "g": c.tags.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
-        "src": c.source.as_ref().map(|s| s.name.as_str()),
-        "b": body,
-    });
-    serde_json::to_string(&record).unwrap_or_else(|_| "{}".into())
 }

@@ -47,7 +47,14 @@ pub enum Job {
     Sitemap(usize),
     SitemapIndex,
     Robots,
+    /// `search/manifest.json`.
     SearchIndex,
+    /// `search/facets.json`.
+    SearchFacets,
+    /// `search/terms/<n>.json`.
+    SearchTerms(usize),
+    /// `search/docs/<n>.json`.
+    SearchDocs(usize),
     HighlightCss,
     /// A file of the site's or theme's `static/` folder, by output path.
     Static(String),
@@ -64,6 +71,9 @@ impl Job {
                 | Job::SitemapIndex
                 | Job::Robots
                 | Job::SearchIndex
+                | Job::SearchFacets
+                | Job::SearchTerms(_)
+                | Job::SearchDocs(_)
                 | Job::HighlightCss
                 | Job::Static(_)
                 | Job::Alias(_)
@@ -145,6 +155,25 @@ pub fn page_count(len: usize, per: usize) -> usize {
     len.div_ceil(per.max(1)).max(1)
 }
 
+/// Items per search document shard (`search/docs/<n>.json`). Small,
+/// because a query of several words can show ten results from ten shards:
+/// 16 keeps that near 30 KiB compressed on the benchmark site (64 made it 150).
+pub const SEARCH_DOCS_PER_SHARD: usize = 16;
+
+/// Body bytes (rendered HTML) per search term shard: a shard's size follows
+/// the vocabulary, and the vocabulary the amount of text.
+const SEARCH_TEXT_PER_SHARD: usize = 8 * 1024;
+
+/// Search term shards for a site: a power of two from 1 to 1024, one per
+/// [`SEARCH_TEXT_PER_SHARD`] of body HTML, so the file list is known before
+/// any word is read.
+pub fn search_term_shards(site: &Site) -> usize {
+    let text: usize = site.items.iter().map(|it| it.body.html.len()).sum();
+    (text / SEARCH_TEXT_PER_SHARD)
+        .next_power_of_two()
+        .clamp(1, 1024)
+}
+
 /// Number of sitemap files for `n` URLs.
 pub fn sitemap_chunks(n: usize) -> usize {
     n.div_ceil(SITEMAP_MAX_URLS).max(1)
@@ -189,7 +218,18 @@ impl Routes {
         b.page("/404.html", Job::NotFound, false);
         b.page("/search/", Job::Search, false);
         b.page("/robots.txt", Job::Robots, false);
-        b.page("/search-index.json", Job::SearchIndex, false);
+        b.page("/search/manifest.json", Job::SearchIndex, false);
+        b.page("/search/facets.json", Job::SearchFacets, false);
+        for k in 0..search_term_shards(site) {
+            b.page(
+                &format!("/search/terms/{k}.json"),
+                Job::SearchTerms(k),
+                false,
+            );
+        }
+        for k in 0..site.items.len().div_ceil(SEARCH_DOCS_PER_SHARD) {
+            b.page(&format!("/search/docs/{k}.json"), Job::SearchDocs(k), false);
+        }
         b.page("/css/highlight.css", Job::HighlightCss, false);
         for (k, (alias, _)) in site.aliases.iter().enumerate() {
             b.page(alias, Job::Alias(k), false);
@@ -310,7 +350,9 @@ impl Routes {
             .filter(|job| match job {
                 Job::Item(j) => *j == i || shows_item(*j),
                 Job::Hub | Job::Channels | Job::Authors | Job::Tags | Job::Archive => true,
-                Job::SearchIndex => true,
+                // Any term shard may hold one of the item's words.
+                Job::SearchIndex | Job::SearchTerms(_) => true,
+                Job::SearchDocs(k) => *k == i / SEARCH_DOCS_PER_SHARD,
                 Job::ArchiveYear(y) => *y == year,
                 Job::Channel(c, p) => channel_page.get(c) == Some(&Some(*p)),
                 Job::Author(a, p) => author_page.get(a) == Some(&Some(*p)),

@@ -237,7 +237,8 @@ try {
     }
     check(reached, "the search field is reachable with Tab");
     if (reached) {
-      await page.keyboard.type(args.query || "a");
+      // A word, not a letter: search matches terms of two letters or more (docs/search.md).
+      await page.keyboard.type(args.query || "kultur");
       await page.waitForFunction(() => document.querySelectorAll("#search-results > li").length > 0).catch(() => {});
       const n = await page.$$eval("#search-results > li", (l) => l.length);
       check(n > 0, `typing in the search field shows results (${n})`);

@@ -425,18 +425,32 @@ def check_sitemap(out, base, aliases, pages):
 
 
 def check_search_index(out, base, expect):
-    f = out / "search-index.json"
+    """The sharded search index (docs/search.md): the manifest, every document
+    shard's records, every term shard's postings. Returns the records in
+    document order (newest first)."""
+    d = out / "search"
     try:
-        index = json.loads(f.read_bytes())
+        m = json.loads((d / "manifest.json").read_bytes())
     except (OSError, ValueError) as e:
-        fail("/search-index.json", f"unreadable: {e}")
+        fail("/search/manifest.json", f"unreadable: {e}")
         return None
-    if not isinstance(index, list) or not index:
-        fail("/search-index.json", "not a non-empty array")
+    n = m.get("docs")
+    if m.get("v") != 1 or not isinstance(n, int) or n < 1:
+        fail("/search/manifest.json", f"not a version-1 manifest of a non-empty site: {m!r:.200}")
         return None
+    index, size = [], 0
+    for k in range((n + m["docShard"] - 1) // m["docShard"]):
+        f = d / "docs" / f"{k}.json"
+        size += f.stat().st_size
+        shard = json.loads(f.read_bytes())
+        if shard.get("from") != k * m["docShard"]:
+            fail(f"/search/docs/{k}.json", f"starts at {shard.get('from')!r}")
+        index += shard.get("docs", [])
+    if len(index) != n:
+        fail("/search/docs/", f"{len(index)} records for {n} documents")
     for i, r in enumerate(index):
-        w = f"/search-index.json record {i}"
-        for k, t in (("t", str), ("u", str), ("k", str), ("d", str), ("a", list), ("c", list), ("g", list)):
+        w = f"/search/docs/ record {i}"
+        for k, t in (("t", str), ("u", str), ("k", str), ("d", str), ("a", list), ("c", list), ("g", list), ("s", str)):
             if not isinstance(r.get(k), t):
                 fail(w, f"field {k!r} missing or not {t.__name__}")
         if r.get("k") not in ("a", "l"):
@@ -446,12 +460,29 @@ def check_search_index(out, base, expect):
         u = str(r.get("u"))
         if not re.match(r"^/(?![/\\])", u) or out_file(out, base, base + u) is None:
             fail(w, f"url {u!r} is not a site path with a page in the output")
+    postings = 0
+    for k in range(m["termShards"]):
+        f = d / "terms" / f"{k}.json"
+        size += f.stat().st_size
+        shard = json.loads(f.read_bytes())
+        for term, p, top in shard.get("terms", []):
+            doc = 0
+            for j in range(0, len(p), 2):
+                doc += p[j]
+                postings += 1
+                if not (0 <= doc < n and 0 < p[j + 1] < 256) or (j and p[j] == 0):
+                    fail(f"/search/terms/{k}.json", f"bad posting {p[j:j + 2]} of {term!r}")
+                    break
+        for doc, rec in shard.get("docs", []):
+            if rec.get("t") != index[doc].get("t") or rec.get("u") != index[doc].get("u"):
+                fail(f"/search/terms/{k}.json", f"inline record {doc} differs from its document shard")
+    count("search index documents checked")
     for t in expect:
         count("hostile title round-trips (search index)")
         if t not in [r.get("t") for r in index]:
-            fail("/search-index.json", f"title {t!r} not found verbatim")
-    print(f"search-index.json: {f.stat().st_size} bytes, {len(index)} records, "
-          f"{f.stat().st_size // len(index)} bytes/record")
+            fail("/search/docs/", f"title {t!r} not found verbatim")
+    print(f"search index: {n} documents, {postings} postings, {m['termShards']} term shards, "
+          f"{size} bytes in term and document shards")
     return index
 
 

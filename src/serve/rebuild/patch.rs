@@ -49,6 +49,14 @@ impl Builder {
         };
         // `last` stays taken until the patch succeeded: on any problem the
         // full build that follows starts from scratch.
+        // The number of search term shards follows the amount of text; an
+        // edit that moves it changes the file list, which a patch keeps.
+        let term_shards = (last.site.routes.iter())
+            .filter(|r| matches!(r.job, Job::SearchTerms(_)))
+            .count();
+        if term_shards != crate::site::routes::search_term_shards(&last.site) {
+            return None;
+        }
         if changed
             .iter()
             .any(|&i| !crate::check::item(&last.site, i).is_empty())

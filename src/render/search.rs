@@ -1,0 +1,331 @@
+//! The search index, written in shards (SPEC §13; the format is in
+//! `docs/search.md`). The search page loads the small manifest, then only
+//! the term shards its query's terms hash to, then the data of the results
+//! it shows: most of it comes inline with the term shards (each term's best
+//! results), the rest from document shards of 16 items. Filters load one
+//! facets file.
+//!
+//! Document numbers are item positions (newest first), so every ordering
+//! here follows the model and no thread timing reaches the output.
+
+pub mod fold;
+mod shards;
+
+use super::{Job, Renderer};
+use crate::html::strip_tags;
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
+
+pub use crate::site::routes::SEARCH_DOCS_PER_SHARD as DOCS_PER_SHARD;
+/// Best results stored inline per term: one page of results.
+pub const TOP: usize = 10;
+
+/// Where a term occurs in an item, as bits: the exact word in the title,
+/// names (authors, channels, tags, source), summary or body; the same four
+/// shifted by [`PART`] for a word that contains the term as a compound part.
+pub const TITLE: u8 = 1;
+/// See [`TITLE`].
+pub const NAMES: u8 = 2;
+/// See [`TITLE`].
+pub const SUMMARY: u8 = 4;
+/// See [`TITLE`].
+pub const BODY: u8 = 8;
+/// Shift from an exact field bit to its compound-part bit.
+pub const PART: u8 = 4;
+
+/// Weight of each bit of a posting, lowest bit first; the browser uses the
+/// same table (`WEIGHT` in search.js) so that the best results of a term
+/// computed here are the best it would rank.
+pub const WEIGHT: [u32; 8] = [100, 40, 15, 5, 60, 24, 9, 3];
+
+/// A posting's weight: that of its best field.
+pub fn weight(flags: u8) -> u32 {
+    (0..8)
+        .filter(|b| flags & (1 << b) != 0)
+        .map(|b| WEIGHT[b])
+        .max()
+        .unwrap_or(0)
+}
+
+/// One item's searchable text, computed once and kept by `serve`.
+pub struct ItemTerms {
+    /// The item's terms, sorted, each once, one after the other: one
+    /// allocation per item instead of one per term (15,000 items hold
+    /// millions of terms).
+    words: String,
+    /// Per term of `words`: (end in `words`, field bits, byte offset of its
+    /// first word in `text`).
+    terms: Vec<(u32, u8, u32)>,
+    /// Summary, then the rest of the body, as plain text: snippets come
+    /// from here.
+    text: String,
+}
+
+impl ItemTerms {
+    /// (term, field bits, offset in `text`) in term order.
+    fn iter(&self) -> impl Iterator<Item = (&str, u8, u32)> + '_ {
+        let mut start = 0;
+        self.terms.iter().map(move |&(end, bits, at)| {
+            let t = &self.words[start..end as usize];
+            start = end as usize;
+            (t, bits, at)
+        })
+    }
+}
+
+/// One posting: document, field bits, byte offset of the match in the
+/// document's text.
+type Posting = (u32, u8, u32);
+
+/// The merged index over all items.
+pub struct Index {
+    /// Sorted by term; postings in document order: (doc, bits, offset).
+    terms: Vec<(String, Vec<Posting>)>,
+    /// Term positions per term shard.
+    by_shard: Vec<Vec<usize>>,
+}
+
+/// What the renderer caches for search between `serve` rebuilds.
+pub struct Cache {
+    items: Vec<OnceLock<ItemTerms>>,
+    index: OnceLock<Index>,
+}
+
+impl Cache {
+    /// An empty cache for `n` items.
+    pub fn new(n: usize) -> Self {
+        Cache {
+            items: (0..n).map(|_| OnceLock::new()).collect(),
+            index: OnceLock::new(),
+        }
+    }
+
+    /// Forgets item `i` (changed in place) and the merged index.
+    pub fn refresh(&mut self, i: usize) {
+        if let Some(slot) = self.items.get_mut(i) {
+            *slot = OnceLock::new();
+        }
+        self.index = OnceLock::new();
+    }
+}
+
+pub use crate::site::routes::search_term_shards as term_shards;
+
+/// The bytes of one search file.
+pub fn render(r: &Renderer, job: &Job) -> Vec<u8> {
+    match job {
+        Job::SearchFacets => shards::facets(r),
+        Job::SearchTerms(k) => shards::terms(r, index(r), *k),
+        Job::SearchDocs(k) => shards::docs(r, *k),
+        _ => shards::manifest(r),
+    }
+}
+
+/// The merged index, built on first use. Items are read on plain threads,
+/// not rayon's: this runs inside a rayon job, and a rayon wait inside a
+/// `OnceLock` initialiser could pick up another search job that waits on
+/// the same lock.
+fn index<'r>(r: &'r Renderer) -> &'r Index {
+    r.search.index.get_or_init(|| {
+        let n = r.views.site.items.len();
+        let threads = rayon::current_num_threads().clamp(1, 8);
+        let chunk = n.div_ceil(threads).max(1);
+        std::thread::scope(|s| {
+            for start in (0..n).step_by(chunk) {
+                s.spawn(move || {
+                    for i in start..(start + chunk).min(n) {
+                        item(r, i);
+                    }
+                });
+            }
+        });
+        merge(r)
+    })
+}
+
+/// Item `i`'s terms, computed on first use.
+pub(super) fn item<'r>(r: &'r Renderer, i: usize) -> &'r ItemTerms {
+    r.search.items[i].get_or_init(|| item_terms(r, i))
+}
+
+fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
+    let it = &r.views.site.items[i];
+    let c = &r.views.cards[i];
+    let summary = strip_tags(&c.summary_html);
+    let full = strip_tags(&it.body.html);
+    // The summary is usually the body's first paragraph: index it once.
+    let rest = full
+        .strip_prefix(summary.as_str())
+        .unwrap_or(&full)
+        .trim_start();
+    let mut text = String::with_capacity(summary.len() + 1 + rest.len());
+    text.push_str(&summary);
+    text.push('\n');
+    text.push_str(rest);
+    let mut found: FxHashMap<String, (u8, u32)> = FxHashMap::default();
+    let mut buf = String::new();
+    let mut add = |word: &str, bit: u8, at: u32| {
+        fold::fold_into(word, &mut buf);
+        if !fold::is_term(&buf) {
+            return;
+        }
+        // Most words repeat: look up before allocating the key.
+        let e = match found.get_mut(buf.as_str()) {
+            Some(e) => e,
+            None => found.entry(buf.clone()).or_insert((0, at)),
+        };
+        // A title or name hit has no place in `text`: keep the first body
+        // or summary offset once one is seen.
+        if e.0 & (SUMMARY | BODY) == 0 && bit & (SUMMARY | BODY) != 0 {
+            e.1 = at;
+        }
+        e.0 |= bit;
+    };
+    for (_, w) in fold::words(&it.title) {
+        add(w, TITLE, 0);
+    }
+    let names = c
+        .authors
+        .iter()
+        .map(|a| a.name.as_str())
+        .chain(c.channels.iter().map(|x| x.title.as_str()))
+        .chain(c.tags.iter().map(|x| x.name.as_str()))
+        .chain(c.source.as_ref().map(|s| s.name.as_str()));
+    for name in names {
+        for (_, w) in fold::words(name) {
+            add(w, NAMES, 0);
+        }
+    }
+    let cut = summary.len();
+    for (at, w) in fold::words(&text) {
+        let bit = if at < cut { SUMMARY } else { BODY };
+        add(w, bit, u32::try_from(at).unwrap_or(u32::MAX));
+    }
+    let mut sorted: Vec<(String, (u8, u32))> = found.into_iter().collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut words = String::with_capacity(sorted.iter().map(|(t, _)| t.len()).sum());
+    let mut terms = Vec::with_capacity(sorted.len());
+    for (t, (bits, at)) in sorted {
+        words.push_str(&t);
+        terms.push((u32::try_from(words.len()).unwrap_or(u32::MAX), bits, at));
+    }
+    ItemTerms { words, terms, text }
+}
+
+/// Shortest compound part that is looked for, in characters.
+const MIN_PART: usize = 4;
+
+/// The compound parts of `term` that are words of their own in `vocab`:
+/// the longest such tail ("unternehmenskultur" → "kultur") and the head
+/// before it, with a linking s removed ("unternehmens" → "unternehmen").
+/// The corpus is the dictionary: no word list to ship or keep current.
+fn parts(term: &str, vocab: &FxHashMap<&str, ()>) -> Vec<String> {
+    let bounds: Vec<usize> = term.char_indices().map(|(i, _)| i).collect();
+    let len = bounds.len();
+    let mut out = Vec::new();
+    if len < 2 * MIN_PART - 1 {
+        return out;
+    }
+    for &at in &bounds[3..=len - MIN_PART] {
+        let (head, tail) = term.split_at(at);
+        if !vocab.contains_key(tail) {
+            continue;
+        }
+        out.push(tail.to_string());
+        let head = if head.chars().count() > MIN_PART && vocab.get(head).is_none() {
+            head.strip_suffix('s').unwrap_or(head)
+        } else {
+            head
+        };
+        if head.chars().count() >= MIN_PART && vocab.contains_key(head) {
+            out.push(head.to_string());
+        }
+        break;
+    }
+    out
+}
+
+/// Merges every item's terms, adding compound-part postings.
+fn merge(r: &Renderer) -> Index {
+    let n = r.views.site.items.len();
+    let mut vocab: FxHashMap<&str, ()> = FxHashMap::default();
+    for i in 0..n {
+        for (t, _, _) in item(r, i).iter() {
+            vocab.insert(t, ());
+        }
+    }
+    let part_memo: FxHashMap<&str, Vec<String>> = vocab
+        .keys()
+        .map(|t| (*t, parts(t, &vocab)))
+        .filter(|(_, p)| !p.is_empty())
+        .collect();
+    let mut postings: FxHashMap<String, Vec<Posting>> = FxHashMap::default();
+    for i in 0..n {
+        let doc = u32::try_from(i).unwrap_or(u32::MAX);
+        let mut local: FxHashMap<&str, (u8, u32)> = FxHashMap::default();
+        for (t, f, at) in item(r, i).iter() {
+            let e = local.entry(t).or_insert((0, at));
+            e.0 |= f;
+            e.1 = at;
+        }
+        for (t, f, at) in item(r, i).iter() {
+            let Some(ps) = part_memo.get(t) else {
+                continue;
+            };
+            for p in ps {
+                let e = local.entry(p.as_str()).or_insert((0, at));
+                if e.0 & (SUMMARY | BODY | (SUMMARY | BODY) << PART) == 0 {
+                    e.1 = at;
+                }
+                e.0 |= f << PART;
+            }
+        }
+        // `local` borrows strings kept alive by `part_memo` and the items;
+        // own them once per posting list.
+        let mut sorted: Vec<(&str, (u8, u32))> = local.into_iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (t, (f, at)) in sorted {
+            match postings.get_mut(t) {
+                Some(list) => list.push((doc, f, at)),
+                None => {
+                    postings.insert(t.to_string(), vec![(doc, f, at)]);
+                }
+            }
+        }
+    }
+    let mut terms: Vec<(String, Vec<Posting>)> = postings.into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let shards = term_shards(r.views.site);
+    let mut by_shard = vec![Vec::new(); shards];
+    for (k, (t, _)) in terms.iter().enumerate() {
+        by_shard[fold::shard_of(t, shards)].push(k);
+    }
+    Index { terms, by_shard }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab<'a>(words: &[&'a str]) -> FxHashMap<&'a str, ()> {
+        words.iter().map(|w| (*w, ())).collect()
+    }
+
+    #[test]
+    fn search_compound_parts_come_from_the_corpus_words() {
+        let v = vocab(&["unternehmen", "kultur", "unternehmenskultur"]);
+        assert_eq!(parts("unternehmenskultur", &v), ["kultur", "unternehmen"]);
+        assert!(parts("kultur", &v).is_empty());
+        assert!(parts("wandelkunst", &v).is_empty());
+    }
+
+    #[test]
+    fn search_weights_rank_title_over_names_over_summary_over_body() {
+        assert!(weight(TITLE) > weight(NAMES));
+        assert!(weight(NAMES) > weight(SUMMARY));
+        assert!(weight(SUMMARY) > weight(BODY));
+        assert!(weight(TITLE << PART) < weight(TITLE));
+        assert_eq!(weight(TITLE | BODY), weight(TITLE));
+        assert_eq!(weight(0), 0);
+    }
+}

@@ -1,0 +1,219 @@
+//! Word splitting and folding for search, as written down in
+//! `docs/search.md` ("Folding and word splitting"). The browser's
+//! `themes/default/static/js/search.js` implements the same steps; both are
+//! tested against `tests/fixtures/search-folding.json`, so change all three
+//! together.
+
+/// Longest term kept, in characters: longer words are cut (both sides cut
+/// alike, so a prefix of a long word still finds it).
+pub const MAX_TERM_CHARS: usize = 32;
+
+/// Characters in the key that picks a term's shard; shorter terms are their
+/// own key. Prefix search and typo search start at this many letters.
+pub const KEY_CHARS: usize = 3;
+
+/// Whether `c` belongs to a word: letters, digits and combining marks
+/// (so a decomposed "u\u{308}" stays one word).
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || c.is_numeric() || ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// The words of `text` with their byte offsets, in order.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        while let Some(&(_, c)) = rest.peek() {
+            if is_word_char(c) {
+                break;
+            }
+            rest.next();
+        }
+        let (start, _) = *rest.peek()?;
+        let mut end = start;
+        while let Some(&(i, c)) = rest.peek() {
+            if !is_word_char(c) {
+                break;
+            }
+            end = i + c.len_utf8();
+            rest.next();
+        }
+        Some((start, &text[start..end]))
+    })
+}
+
+/// One letter without its accent, or `None` to keep it as it is.
+fn base_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'ç' | 'ć' | 'č' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' | 'ı' => "i",
+        'ñ' | 'ń' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' | 'ų' => "u",
+        'ý' | 'ÿ' => "y",
+        'ś' | 'š' | 'ş' => "s",
+        'ź' | 'ž' | 'ż' => "z",
+        'ł' => "l",
+        'ř' => "r",
+        'ť' => "t",
+        'ğ' => "g",
+        'ß' => "ss",
+        'æ' => "ae",
+        'œ' => "oe",
+        'þ' => "th",
+        _ => return None,
+    })
+}
+
+/// Folds one word: lowercase, accents off (ä→a, ß→ss), combining marks
+/// dropped, then the digraphs ae/oe/ue read as a/o/u, so that "Führung",
+/// "fuehrung" and "fuhrung" are the same term; cut to [`MAX_TERM_CHARS`].
+pub fn fold(word: &str) -> String {
+    let mut out = String::new();
+    fold_into(word, &mut out);
+    out
+}
+
+/// [`fold`] into `out` (cleared first): the indexer folds millions of words
+/// and keeps only the distinct ones, so it reuses one buffer.
+pub fn fold_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        // Same steps, for the common case without a single allocation.
+        let b = word.as_bytes();
+        let mut i = 0;
+        while i < b.len() && out.len() < MAX_TERM_CHARS {
+            let c = b[i].to_ascii_lowercase();
+            out.push(char::from(c));
+            let skip = matches!(c, b'a' | b'o' | b'u')
+                && b.get(i + 1).map(u8::to_ascii_lowercase) == Some(b'e');
+            i += 1 + usize::from(skip);
+        }
+        return;
+    }
+    let mut plain = String::with_capacity(word.len());
+    for c in word.to_lowercase().chars() {
+        if ('\u{300}'..='\u{36f}').contains(&c) {
+            continue;
+        }
+        match base_letter(c) {
+            Some(s) => plain.push_str(s),
+            None => plain.push(c),
+        }
+    }
+    let mut it = plain.chars().peekable();
+    let mut n = 0;
+    while let Some(c) = it.next() {
+        if matches!(c, 'a' | 'o' | 'u') && it.peek() == Some(&'e') {
+            it.next();
+        }
+        if n == MAX_TERM_CHARS {
+            break;
+        }
+        out.push(c);
+        n += 1;
+    }
+}
+
+/// Whether a folded word is worth a term: two characters or more.
+pub fn is_term(folded: &str) -> bool {
+    folded.chars().nth(1).is_some()
+}
+
+/// The folded terms of a text, in order, repeats kept.
+pub fn terms(text: &str) -> impl Iterator<Item = (usize, String)> + '_ {
+    words(text)
+        .map(|(at, w)| (at, fold(w)))
+        .filter(|(_, t)| is_term(t))
+}
+
+/// The key a term is sharded by: its first [`KEY_CHARS`] characters.
+pub fn key(term: &str) -> &str {
+    match term.char_indices().nth(KEY_CHARS) {
+        Some((i, _)) => &term[..i],
+        None => term,
+    }
+}
+
+/// The shard of a term among `shards`: FNV-1a (32 bit) over the UTF-8
+/// bytes of its key. The browser computes the same with `Math.imul`.
+pub fn shard_of(term: &str, shards: usize) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in key(term).bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h as usize % shards.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// The table the browser code is tested against too (tests/e2e/fold.mjs).
+    fn fixture() -> Value {
+        let p = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/search-folding.json"
+        );
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn search_folding_matches_the_shared_table() {
+        let f = fixture();
+        for case in f["fold"].as_array().unwrap() {
+            let (word, want) = (case[0].as_str().unwrap(), case[1].as_str().unwrap());
+            assert_eq!(fold(word), want, "fold({word:?})");
+        }
+    }
+
+    #[test]
+    fn search_word_splitting_matches_the_shared_table() {
+        let f = fixture();
+        for case in f["terms"].as_array().unwrap() {
+            let text = case[0].as_str().unwrap();
+            let want: Vec<&str> = case[1]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            let got: Vec<String> = terms(text).map(|(_, t)| t).collect();
+            assert_eq!(got, want, "terms({text:?})");
+        }
+    }
+
+    #[test]
+    fn search_shards_match_the_shared_table() {
+        let f = fixture();
+        for case in f["shard"].as_array().unwrap() {
+            let term = case[0].as_str().unwrap();
+            let n = case[1].as_u64().unwrap() as usize;
+            let want = case[2].as_u64().unwrap() as usize;
+            assert_eq!(shard_of(term, n), want, "shard_of({term:?}, {n})");
+        }
+    }
+
+    #[test]
+    fn search_ascii_fast_path_folds_like_the_general_one() {
+        for w in ["Fuehrung", "QUELLE", "aeoeue", "AE", "x", "Ae", "uE", "oee"] {
+            let mut general = String::new();
+            // A non-ASCII suffix that folds away forces the general path.
+            fold_into(&format!("{w}\u{301}"), &mut general);
+            assert_eq!(fold(w), general, "{w}");
+        }
+        assert_eq!(fold(&"a".repeat(40)).len(), MAX_TERM_CHARS);
+    }
+
+    #[test]
+    fn search_word_offsets_point_at_the_word() {
+        let text = "«Führung» – neu";
+        for (at, w) in words(text) {
+            assert!(text[at..].starts_with(w));
+        }
+    }
+}
