@@ -70,38 +70,26 @@ pub fn opml(r: &Renderer) -> Vec<u8> {
     x.text("title", &[], &site.config.title);
     x.close("head");
     x.open("body", &[]);
-    for (c, ch) in r.views.channels.iter().enumerate() {
-        let title = format!("{} – {}", ch.title, site.config.title);
-        let feed = absolute(base, &feed_url(&ch.url, format));
-        let html = absolute(base, &ch.url);
-        let desc = site.channels[c].description.clone().unwrap_or_default();
-        x.empty(
-            "outline",
-            &[
-                ("type", "rss"),
-                ("text", &title),
-                ("title", &title),
-                ("xmlUrl", &feed),
-                ("htmlUrl", &html),
-                ("description", &desc),
-            ],
-        );
-    }
-    if !site.link_items.is_empty() {
-        let title = super::feeds::links_feed_title(r);
-        let url = LINKS_URL;
+    let mut outline = |title: &str, url: &str, desc: Option<&str>| {
         let feed = absolute(base, &feed_url(url, format));
         let html = absolute(base, url);
-        x.empty(
-            "outline",
-            &[
-                ("type", "rss"),
-                ("text", &title),
-                ("title", &title),
-                ("xmlUrl", &feed),
-                ("htmlUrl", &html),
-            ],
-        );
+        let mut attrs = vec![
+            ("type", "rss"),
+            ("text", title),
+            ("title", title),
+            ("xmlUrl", &feed),
+            ("htmlUrl", &html),
+        ];
+        attrs.extend(desc.map(|d| ("description", d)));
+        x.empty("outline", &attrs);
+    };
+    for (c, ch) in r.views.channels.iter().enumerate() {
+        let title = format!("{} – {}", ch.title, site.config.title);
+        let desc = site.channels[c].description.as_deref().unwrap_or_default();
+        outline(&title, &ch.url, Some(desc));
+    }
+    if !site.link_items.is_empty() {
+        outline(&super::feeds::links_feed_title(r), LINKS_URL, None);
     }
     x.close("body");
     x.close("opml");

@@ -87,18 +87,7 @@ fn scrub(msg: &str) -> String {
 }
 
 /// Percent-encodes a query-parameter value (RFC 3986 unreserved kept).
-pub fn encode_param(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for b in v.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
+pub use crate::net::http::encode_query_value as encode_param;
 
 #[cfg(test)]
 mod tests {
