@@ -101,6 +101,8 @@ pub struct Site {
     pub routes: routes::Routes,
     /// Reader responses by item source path (attached after resolving).
     pub responses: responses::Responses,
+    /// The images content uses and their variants (attached after resolving).
+    pub images: crate::media::Images,
 }
 
 impl Site {
@@ -274,6 +276,7 @@ impl Site {
             aliases: Vec::new(),
             routes: routes::Routes::default(),
             responses: Default::default(),
+            images: Default::default(),
         };
         site.check_slugs(diags);
         site.build_aliases(diags);
