@@ -174,7 +174,7 @@ pub(crate) fn attach_images(
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
     let cache = cache::Cache::open(&opts.site_dir, opts.cache_dir.as_deref());
-    let images = media::scan(site, tree, &cache, diags);
+    let images = media::scan(site, tree, &cache, opts.encode_images, diags);
     images.rewrite_site(site);
     site.routes.add_images(&images);
     let mut encoded = 0;

@@ -42,9 +42,6 @@ pub fn run(a: ServeArgs) -> i32 {
             future: a.future,
             base_url: None,
             exclude: Vec::new(),
-            // An edited photo is encoded again (only that one: the cache
-            // keeps the rest), so it shows up without a restart.
-            encode_images: true,
             ..Default::default()
         },
         bind: a.bind,

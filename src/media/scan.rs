@@ -27,8 +27,16 @@ const OVERSIZED_BYTES: u64 = 5 * 1024 * 1024;
 type Refs = BTreeMap<String, Vec<Location>>;
 
 /// Reads the header of every image the site uses and plans its variants.
-/// Problems are reported at each reference.
-pub fn scan(site: &Site, tree: &SourceTree, cache: &Cache, diags: &mut Vec<Diagnostic>) -> Images {
+/// Problems are reported at each reference. Only `build` and `serve`
+/// (`write_index`) add to the cache: `check` and `responses pull` leave the
+/// site folder as they found it.
+pub fn scan(
+    site: &Site,
+    tree: &SourceTree,
+    cache: &Cache,
+    write_index: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Images {
     let mut images = Images {
         config: site.config.images.clone(),
         ..Default::default()
@@ -55,7 +63,7 @@ pub fn scan(site: &Site, tree: &SourceTree, cache: &Cache, diags: &mut Vec<Diagn
         .map(|rel| {
             (
                 rel.to_string(),
-                read(cache, rel, &images.files[*rel], &images),
+                read(cache, rel, &images.files[*rel], &images, write_index),
             )
         })
         .collect();
@@ -178,7 +186,13 @@ struct HeaderDef {
 }
 
 /// Reads a source through the stat index; checks `max_pixels` from the header.
-fn read(cache: &Cache, rel: &str, path: &Path, images: &Images) -> Result<Found, Problem> {
+fn read(
+    cache: &Cache,
+    rel: &str,
+    path: &Path,
+    images: &Images,
+    write_index: bool,
+) -> Result<Found, Problem> {
     let unreadable = |what: String| Problem::ImageUnreadable {
         image: rel.to_string(),
         what,
@@ -202,7 +216,10 @@ fn read(cache: &Cache, rel: &str, path: &Path, images: &Images) -> Result<Found,
                 len: bytes.len() as u64,
                 header,
             };
-            if let Ok(json) = serde_json::to_string(&f) {
+            if let Some(json) = write_index
+                .then(|| serde_json::to_string(&f).ok())
+                .flatten()
+            {
                 // A cache that cannot be written costs time, never output.
                 let _ = cache.put(INDEX, &stat, &json);
             }
