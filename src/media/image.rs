@@ -96,14 +96,18 @@ pub fn cache_file(cache: &Cache, src: &Source, variant: usize) -> PathBuf {
 /// Makes sure every variant of `src` is in the cache, decoding the source at
 /// most once. Returns how many files were encoded.
 pub fn ensure(cache: &Cache, src: &Source, cfg: &ImagesConfig) -> Result<usize, String> {
-    let missing: Vec<usize> = (0..src.variants.len())
+    let mut missing: Vec<usize> = (0..src.variants.len())
         .filter(|&v| !cache_file(cache, src, v).is_file())
         .collect();
+    // Same sizes next to each other: each size is resized once and encoded
+    // in every format.
+    missing.sort_by_key(|&v| (src.variants[v].width, v));
     if missing.is_empty() {
         return Ok(0);
     }
     let bytes = std::fs::read(&src.path).map_err(|e| e.to_string())?;
-    let mut decoded: Option<DynamicImage> = None;
+    let mut decoded: Option<Pixels> = None;
+    let mut last: Option<((u32, u32), DynamicImage)> = None;
     for &v in &missing {
         let var = &src.variants[v];
         let out = if var.original && !(src.oriented && cfg.strip_metadata) {
@@ -117,11 +121,15 @@ pub fn ensure(cache: &Cache, src: &Source, cfg: &ImagesConfig) -> Result<usize, 
             }
         } else {
             if decoded.is_none() {
-                decoded = Some(decode(&bytes, src.raster)?);
+                decoded = Some(Pixels::new(decode(&bytes, src.raster)?)?);
             }
-            let img = decoded.as_ref().ok_or("decoding failed")?;
-            let resized = resize(img, var.width, var.height)?;
-            encode(&resized, var.format, cfg.quality)?
+            let px = decoded.as_ref().ok_or("decoding failed")?;
+            let size = (var.width, var.height);
+            if last.as_ref().is_none_or(|(s, _)| *s != size) {
+                last = Some((size, px.resize(var.width, var.height)?));
+            }
+            let (_, resized) = last.as_ref().ok_or("resizing failed")?;
+            encode(resized, var.format, cfg.quality)?
         };
         write(&cache_file(cache, src, v), &out).map_err(|e| format!("cannot write cache: {e}"))?;
         ENCODED.fetch_add(1, Ordering::Relaxed);
@@ -152,26 +160,39 @@ fn decode(bytes: &[u8], raster: Raster) -> Result<DynamicImage, String> {
     Ok(img)
 }
 
-/// Resizes to `w`×`h` with a Lanczos filter (8-bit RGB or RGBA).
-fn resize(img: &DynamicImage, w: u32, h: u32) -> Result<DynamicImage, String> {
-    let alpha = img.color().has_alpha();
-    let (buf, pt) = if alpha {
-        (img.to_rgba8().into_raw(), PixelType::U8x4)
-    } else {
-        (img.to_rgb8().into_raw(), PixelType::U8x3)
-    };
-    if (w, h) == (img.width(), img.height()) {
-        return Ok(from_raw(w, h, buf, alpha));
+/// A decoded source as 8-bit RGB or RGBA, converted once for all sizes.
+struct Pixels {
+    image: FrImage<'static>,
+    alpha: bool,
+}
+
+impl Pixels {
+    fn new(img: DynamicImage) -> Result<Self, String> {
+        let alpha = img.color().has_alpha();
+        let (w, h) = (img.width(), img.height());
+        let (buf, pt) = if alpha {
+            (img.into_rgba8().into_raw(), PixelType::U8x4)
+        } else {
+            (img.into_rgb8().into_raw(), PixelType::U8x3)
+        };
+        let image = FrImage::from_vec_u8(w, h, buf, pt).map_err(|e| e.to_string())?;
+        Ok(Pixels { image, alpha })
     }
-    let src =
-        FrImage::from_vec_u8(img.width(), img.height(), buf, pt).map_err(|e| e.to_string())?;
-    let mut dst = FrImage::new(w, h, pt);
-    let opts =
-        ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
-    fr::Resizer::new()
-        .resize(&src, &mut dst, &opts)
-        .map_err(|e| e.to_string())?;
-    Ok(from_raw(w, h, dst.into_vec(), alpha))
+
+    /// Resizes to `w`×`h` with a Lanczos filter.
+    fn resize(&self, w: u32, h: u32) -> Result<DynamicImage, String> {
+        let src = &self.image;
+        if (w, h) == (src.width(), src.height()) {
+            return Ok(from_raw(w, h, src.buffer().to_vec(), self.alpha));
+        }
+        let mut dst = FrImage::new(w, h, src.pixel_type());
+        let opts =
+            ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+        fr::Resizer::new()
+            .resize(src, &mut dst, &opts)
+            .map_err(|e| e.to_string())?;
+        Ok(from_raw(w, h, dst.into_vec(), self.alpha))
+    }
 }
 
 fn from_raw(w: u32, h: u32, buf: Vec<u8>, alpha: bool) -> DynamicImage {
