@@ -46,6 +46,9 @@ pub struct Config {
     pub responses: ResponsesConfig,
     #[serde(default)]
     pub links: LinksConfig,
+    /// Responsive, metadata-free raster images (SPEC §11).
+    #[serde(default)]
+    pub images: ImagesConfig,
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
     /// Where values that later stages report on were written.
@@ -85,6 +88,44 @@ impl Default for Permalinks {
             page: "/:slug/".into(),
         }
     }
+}
+
+/// Image processing (SPEC §11).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImagesConfig {
+    /// Widths of the responsive variants; a source is never upscaled.
+    pub widths: Vec<u32>,
+    /// Modern formats published besides the JPEG/PNG fallback.
+    pub formats: Vec<ImageFormat>,
+    /// Lossy quality, 1–100, for JPEG and WebP.
+    pub quality: u8,
+    /// Remove EXIF/XMP/IPTC (and so GPS) from every published raster file.
+    pub strip_metadata: bool,
+    /// Sources with more pixels are refused before decoding.
+    pub max_pixels: u64,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 960, 1600],
+            formats: vec![ImageFormat::Webp],
+            quality: 80,
+            strip_metadata: true,
+            max_pixels: 50_000_000,
+        }
+    }
+}
+
+/// A modern image format published besides the fallback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    Webp,
+    /// Accepted so that a site can ask for it; this build has no AVIF
+    /// encoder and reports that (see docs/images.md).
+    Avif,
 }
 
 /// Feed settings.
@@ -296,6 +337,7 @@ const KNOWN_KEYS: &[&str] = &[
     "feeds",
     "highlight",
     "guidelines",
+    "images",
     "markdown",
     "hub_items",
     "limits",
@@ -349,6 +391,25 @@ impl Config {
                 },
             ));
         }
+        let im = &cfg.images;
+        let bad_images = if im.widths.is_empty() || im.widths.iter().any(|&w| w == 0 || w > 16_384)
+        {
+            Some("`images.widths` needs at least one width between 1 and 16384")
+        } else if !(1..=100).contains(&im.quality) {
+            Some("`images.quality` must be between 1 and 100")
+        } else if im.max_pixels == 0 {
+            Some("`images.max_pixels` must be at least 1")
+        } else if im.formats.contains(&ImageFormat::Avif) {
+            Some("`images.formats: [avif]` is not built into this kurator; use `[webp]` (see docs/images.md)")
+        } else {
+            None
+        };
+        if let Some(message) = bad_images {
+            let message = message.into();
+            return Err((at("images"), Problem::WrongType { message }));
+        }
+        cfg.images.widths.sort_unstable();
+        cfg.images.widths.dedup();
         if cfg.languages.is_empty() {
             cfg.languages.push(cfg.language.clone());
         }

@@ -183,6 +183,22 @@ pub enum Problem {
         reason: String,
     },
     SymlinkSkipped,
+    /// A raster image that cannot be decoded (corrupt or unsupported).
+    ImageUnreadable {
+        image: String,
+        what: String,
+    },
+    /// A raster image over `images.max_pixels`, refused before decoding.
+    ImageTooLarge {
+        image: String,
+        pixels: u64,
+        max: u64,
+    },
+    /// A source much bigger than any variant needs (a warning).
+    ImageOversized {
+        image: String,
+        what: String,
+    },
     StaticOverride {
         path: String,
     },
@@ -259,6 +275,9 @@ impl Problem {
             HighlightFallback { .. } => "highlight-fallback",
             SymlinkSkipped => "symlink-skipped",
             StaticOverride { .. } => "static-overrides-generated",
+            ImageUnreadable { .. } => "image-unreadable",
+            ImageTooLarge { .. } => "image-too-large",
+            ImageOversized { .. } => "image-oversized",
             EmptyFile => "empty-file",
             NulByte => "nul-byte",
             Utf16 => "not-utf8",
@@ -290,6 +309,7 @@ impl Problem {
             | HighlightFallback { .. }
             | SymlinkSkipped
             | StaticOverride { .. }
+            | ImageOversized { .. }
             | UnsafeUrl { .. } => Severity::Warning,
             _ => Severity::Error,
         }
@@ -356,6 +376,11 @@ impl Problem {
                 format!("code block in `{lang}` shown without highlighting: {reason}")
             }
             SymlinkSkipped => "symbolic link skipped: kurator does not follow links".into(),
+            ImageUnreadable { image, what } => format!("image `{image}` cannot be read: {what}"),
+            ImageTooLarge { image, pixels, max } => {
+                format!("image `{image}` has {pixels} pixels, more than `images.max_pixels` ({max})")
+            }
+            ImageOversized { image, what } => format!("image `{image}` is {what}"),
             StaticOverride { path } => {
                 format!("static file replaces the page kurator generates at `{path}`")
             }
@@ -421,6 +446,9 @@ impl Problem {
             MissingTarget { .. } => Some("use the slug, the permalink or the file path of an existing item".into()),
             AmbiguousTarget { candidates, .. } => Some(format!("use a file path instead: {}", candidates.join(", "))),
             DuplicatePath { .. } => Some("give one of the items a different `slug` (case-only differences clash on many file systems)".into()),
+            ImageUnreadable { .. } => Some("export the picture again as JPEG, PNG or WebP, or remove the reference".into()),
+            ImageTooLarge { .. } => Some("scale the picture down before adding it, or raise `images.max_pixels` in site.yaml if you trust the file".into()),
+            ImageOversized { .. } => Some("scale the picture down (e.g. to 3× the largest `images.widths`) so the repository and builds stay small".into()),
             StaticOverride { .. } => Some("this is fine for files like robots.txt; otherwise rename the static file".into()),
             DuplicateSlug { .. } => Some("set `slug:` in one of them so references stay unambiguous".into()),
             EmptyFile => Some("add front matter between two `---` lines, or delete the file".into()),

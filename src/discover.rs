@@ -29,6 +29,9 @@ pub struct SourceTree {
     pub root: PathBuf,
     pub content: Vec<(Kind, SourceFile)>,
     pub statics: Vec<SourceFile>,
+    /// Images beside content files (`articles/x/team.jpg`), referenced
+    /// relatively from markdown.
+    pub assets: Vec<SourceFile>,
     pub templates: Vec<SourceFile>,
     /// Files of `themes/<name>/` for the configured theme: (path inside the theme, file).
     pub theme_files: Vec<SourceFile>,
@@ -46,6 +49,18 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
         || name == "4913"
+}
+
+/// Whether a file name has an image extension (content may sit beside it).
+pub fn is_image_name(name: &str) -> bool {
+    let ext = name
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "jpg" | "jpeg" | "png" | "webp" | "gif" | "svg" | "avif"
+    )
 }
 
 /// Lists the site's files. `exclude` (the output folder and its staging
@@ -66,6 +81,8 @@ pub fn discover(root: &Path, theme: &str, exclude: &[PathBuf]) -> SourceTree {
         for f in walk(root, &root.join(dir), exclude, &mut tree.warnings) {
             if f.rel.ends_with(".md") {
                 tree.content.push((kind.unwrap_or(Kind::Page), f));
+            } else if is_image_name(&f.rel) {
+                tree.assets.push(f);
             }
         }
     }

@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod discover;
 pub mod html;
 pub mod import;
+pub mod media;
 pub mod net;
 pub mod new;
 pub mod output;
@@ -46,6 +47,11 @@ pub struct LoadOptions {
     pub base_url: Option<String>,
     /// Folders inside the site that are not content (the output).
     pub exclude: Vec<PathBuf>,
+    /// The cache folder (`--cache-dir`; default `SITE/.kurator`).
+    pub cache_dir: Option<PathBuf>,
+    /// Encode missing image variants into the cache (`build`, `serve`);
+    /// `check` only reads headers.
+    pub encode_images: bool,
 }
 
 /// A parsed and resolved site plus its theme, and what was found on the way.
@@ -63,6 +69,10 @@ pub struct Timings {
     pub resolve: Duration,
     pub render_write: Duration,
     pub swap: Duration,
+    /// Reading image headers and encoding missing variants.
+    pub images: Duration,
+    /// Image files encoded by this build (0 with a warm cache).
+    pub images_encoded: usize,
 }
 
 /// One file's parse result: the content, if usable, and its findings.
@@ -123,10 +133,15 @@ pub fn load_with(
     statics.sort();
     let mut site = Site::resolve(config, parsed, &sel, &broken, &statics, &mut diags);
     attach_responses(&mut site, &tree, &tz, &mut diags);
+    let t2 = Instant::now();
+    let images_encoded = attach_images(&mut site, &tree, opts, &mut diags);
+    let t3 = Instant::now();
     diags.extend(check::run(&site));
     let timings = Timings {
         parse: t1 - t0,
-        resolve: t1.elapsed(),
+        resolve: (t2 - t1) + t3.elapsed(),
+        images: t3 - t2,
+        images_encoded,
         ..Default::default()
     };
     Ok(Loaded {
@@ -164,6 +179,30 @@ pub(crate) fn parse_context<'a>(
         highlighter,
         max_file_bytes: config.limits.max_file_bytes,
     }
+}
+
+/// Reads the images the site uses, rewrites their markup, adds their
+/// routes and (for `build` and `serve`) fills the cache with every missing
+/// variant. Returns how many files were encoded.
+pub(crate) fn attach_images(
+    site: &mut Site,
+    tree: &discover::SourceTree,
+    opts: &LoadOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> usize {
+    let cache = cache::Cache::open(&opts.site_dir, opts.cache_dir.as_deref());
+    let images = site::images::scan(site, tree, &cache, opts.encode_images, diags);
+    images.rewrite_site(site);
+    site.routes.add_images(&images);
+    let mut encoded = 0;
+    // With errors the build fails anyway: encoding would only cost time.
+    if opts.encode_images && !diags.iter().any(Diagnostic::is_error) {
+        let (n, found) = images.encode_all(&cache);
+        encoded = n;
+        diags.extend(found);
+    }
+    site.images = images;
+    encoded
 }
 
 /// Reads and parses `site.yaml` (shared by `load` and `serve`'s rebuilds).
@@ -241,6 +280,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     output::check_target(&opts.load.site_dir, &opts.output, opts.force)
         .map_err(BuildError::Output)?;
     let mut load_opts = opts.load.clone();
+    load_opts.encode_images = true;
     let out_abs = output::absolute(&opts.output);
     load_opts.exclude.push(out_abs.clone());
     let loaded = load(&load_opts).map_err(BuildError::Content)?;
@@ -272,7 +312,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
         // A file in static/ wins over a generated file with the same path
         // (e.g. a hand-written robots.txt), whatever the thread timing.
-        if !matches!(route.job, Job::Static(_)) && statics.contains_key(&out.path) {
+        if !matches!(route.job, Job::Static(_) | Job::Image(..)) && statics.contains_key(&out.path)
+        {
             return Err(Diagnostic::new(
                 Location::file(format!("static/{}", out.path)),
                 Problem::StaticOverride { path: out.path },

@@ -251,12 +251,15 @@ fn alt_text(g: &Guidelines, origin: &Origin, refs: &[BodyRef], out: &mut Vec<Dia
 /// root-relative links against.
 struct Targets<'a> {
     paths: FxHashSet<&'a str>,
+    /// Images beside content, for relative image references.
+    images: &'a crate::media::Images,
 }
 
 impl<'a> Targets<'a> {
     fn new(site: &'a Site) -> Self {
         Targets {
             paths: site.routes.paths(),
+            images: &site.images,
         }
     }
 
@@ -273,6 +276,21 @@ impl<'a> Targets<'a> {
 
 fn internal_refs(targets: &Targets, origin: &Origin, refs: &[BodyRef], out: &mut Vec<Diagnostic>) {
     for r in refs {
+        // A relative image is looked up beside its markdown file.
+        let relative = !r.url.starts_with('/') && !r.url.contains(':') && !r.url.starts_with('#');
+        if r.is_image
+            && relative
+            && !r.url.is_empty()
+            && !targets.images.exists(&origin.rel, &r.url)
+        {
+            out.push(finding(
+                origin.body_offset(r.offset),
+                Rule::BrokenImage,
+                format!("image `{}` is not a file beside `{}`", r.url, origin.rel),
+                "put the picture next to the markdown file, or write a path from the site root (/img/… for static/img/…)".into(),
+            ));
+            continue;
+        }
         // Only site-root links can be checked without knowing where the page
         // will live; `//host` is an external, scheme-relative URL.
         if !r.url.starts_with('/') || r.url.starts_with("//") || targets.exists(&r.url) {

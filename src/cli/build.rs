@@ -31,6 +31,9 @@ pub struct BuildArgs {
     /// Print how long each stage took.
     #[arg(long)]
     timings: bool,
+    /// Where the cache lives (default: SITE/.kurator).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
 }
 
 pub fn run(a: BuildArgs) -> i32 {
@@ -43,6 +46,8 @@ pub fn run(a: BuildArgs) -> i32 {
             future: a.future,
             base_url: a.base_url,
             exclude: Vec::new(),
+            cache_dir: a.cache_dir.clone(),
+            ..Default::default()
         },
         output: a.output.clone(),
         force: a.force,
@@ -78,9 +83,11 @@ pub fn run(a: BuildArgs) -> i32 {
             if a.timings {
                 let t = &report.timings;
                 eprintln!(
-                    "timings: parse {:.3} s, resolve {:.3} s, render+write {:.3} s, swap {:.3} s",
+                    "timings: parse {:.3} s, resolve {:.3} s, images {:.3} s ({} encoded), render+write {:.3} s, swap {:.3} s",
                     t.parse.as_secs_f64(),
                     t.resolve.as_secs_f64(),
+                    t.images.as_secs_f64(),
+                    t.images_encoded,
                     t.render_write.as_secs_f64(),
                     t.swap.as_secs_f64()
                 );

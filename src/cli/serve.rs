@@ -42,6 +42,7 @@ pub fn run(a: ServeArgs) -> i32 {
             future: a.future,
             base_url: None,
             exclude: Vec::new(),
+            ..Default::default()
         },
         bind: a.bind,
         port: a.port,

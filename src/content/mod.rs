@@ -165,6 +165,8 @@ pub struct Author {
     pub role: Option<String>,
     pub department: Option<String>,
     pub avatar: Option<String>,
+    /// `srcset` of the avatar's variants, set by [`crate::media`].
+    pub avatar_srcset: Option<String>,
     /// (kind, url) pairs in a fixed order.
     pub links: Vec<(String, String)>,
     pub languages: Vec<String>,

@@ -295,6 +295,7 @@ pub(super) fn build(
                 role: non_empty(fm.role),
                 department: non_empty(fm.department),
                 avatar,
+                avatar_srcset: None,
                 links,
                 languages: fm.languages,
                 active: fm.active,

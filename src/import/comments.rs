@@ -4,9 +4,9 @@
 
 use super::front::{self, Response, ResponseAuthor, ResponseFile};
 use super::plain;
-use super::plan::{Plan, Target};
 use super::wordpress::WpItem;
 use super::{one_line, Report};
+use super::{Plan, Target};
 
 /// Adds the response file of one item, if it has approved comments.
 pub fn responses(wp: &WpItem, item_path: &str, t: &Target, plan: &mut Plan, report: &mut Report) {

@@ -4,6 +4,7 @@
 //! before it is converted. Block-editor comments are dropped, `<!--more-->`
 //! stays kurator's summary marker.
 
+use super::dom::{attr, tag, text_of, DROPPED, MAX_NESTING};
 use super::md_write::*;
 use super::{plain, shortcode};
 use html5ever::tendril::TendrilSink;
@@ -152,30 +153,6 @@ const BLOCKS: &[&str] = &[
     "form",
 ];
 
-/// Dropped with everything inside: nothing a reader should get as text.
-const DROPPED: &[&str] = &[
-    "script", "style", "noscript", "form", "button", "input", "select", "textarea", "object",
-    "embed", "svg", "template", "head",
-];
-
-pub(super) fn tag(n: &Handle) -> Option<&str> {
-    match &n.data {
-        NodeData::Element { name, .. } => Some(&name.local),
-        _ => None,
-    }
-}
-
-pub(super) fn attr(n: &Handle, key: &str) -> Option<String> {
-    match &n.data {
-        NodeData::Element { attrs, .. } => attrs
-            .borrow()
-            .iter()
-            .find(|a| &*a.name.local == key)
-            .map(|a| a.value.to_string()),
-        _ => None,
-    }
-}
-
 fn has_class(n: &Handle, class: &str) -> bool {
     attr(n, "class").is_some_and(|c| c.split_whitespace().any(|x| x == class))
 }
@@ -192,32 +169,6 @@ fn is_block(n: &Handle) -> bool {
 fn is_more(comment: &str) -> bool {
     let c = comment.trim();
     c == "more" || c.starts_with("more ")
-}
-
-/// All text below `n`, as written (for code and quotes).
-pub(super) fn text_of(n: &Handle, out: &mut String) {
-    text_at(n, out, 0);
-}
-
-/// Elements nested deeper than this are not descended into: the walk is
-/// recursive, and a hostile post of 100,000 nested `<div>`s must not
-/// overflow the stack. No real post comes near it.
-const MAX_NESTING: usize = 200;
-
-fn text_at(n: &Handle, out: &mut String, level: usize) {
-    if level > MAX_NESTING {
-        return;
-    }
-    match &n.data {
-        NodeData::Text { contents } => out.push_str(&contents.borrow()),
-        NodeData::Element { name, .. } if &*name.local == "br" => out.push('\n'),
-        NodeData::Element { name, .. } if DROPPED.contains(&&*name.local) => {}
-        _ => {
-            for c in n.children.borrow().iter() {
-                text_at(c, out, level + 1);
-            }
-        }
-    }
 }
 
 impl Walker<'_, '_> {

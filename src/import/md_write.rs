@@ -1,7 +1,7 @@
 //! Writing markdown text: escaping, line starts, code spans, link
 //! destinations, code blocks. Used by the HTML walk.
 
-use super::html_md::{attr, tag, text_of};
+use super::dom::{attr, tag, text_of};
 use markup5ever_rcdom::Handle;
 
 /// Whether a block starts like an ordered-list item (`3. `).

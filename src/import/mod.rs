@@ -5,6 +5,7 @@
 //! a second import of the same export changes nothing.
 
 mod comments;
+mod dom;
 mod front;
 pub mod html_md;
 mod md_write;
@@ -18,6 +19,21 @@ mod write;
 use crate::config::Config;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// What the import writes, by path relative to the site root.
+#[derive(Default)]
+pub struct Plan {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub media: Vec<(std::path::PathBuf, String)>,
+}
+
+/// The parts of the target site the mapping depends on.
+pub struct Target {
+    pub tz: jiff::tz::TimeZone,
+    pub article_permalink: String,
+    pub link_permalink: String,
+    pub language: String,
+}
 
 /// What `kurator import wordpress` was asked to do.
 #[derive(Debug, Clone)]
@@ -137,10 +153,7 @@ pub fn run(opts: &Options) -> Result<Report, ImportError> {
 }
 
 /// The target site's settings; for a new site also its `site.yaml`.
-fn target(
-    into: &Path,
-    x: &wordpress::Export,
-) -> Result<(plan::Target, Option<String>), ImportError> {
+fn target(into: &Path, x: &wordpress::Export) -> Result<(Target, Option<String>), ImportError> {
     let path = into.join("site.yaml");
     if path.is_file() {
         let text =
@@ -152,7 +165,7 @@ fn target(
                 crate::diagnostics::Diagnostic::new(loc, p).message
             ))
         })?;
-        let t = plan::Target {
+        let t = Target {
             tz: cfg.tz(),
             article_permalink: cfg.permalinks.article.clone(),
             link_permalink: cfg.permalinks.link.clone(),
@@ -183,7 +196,7 @@ fn target(
             wordpress_ids: true,
         },
     };
-    let t = plan::Target {
+    let t = Target {
         tz: jiff::tz::TimeZone::get(&timezone).unwrap_or(jiff::tz::TimeZone::UTC),
         article_permalink: "/:year/:month/:slug/".into(),
         link_permalink: "/links/:slug/".into(),

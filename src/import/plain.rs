@@ -1,7 +1,7 @@
 //! HTML as plain text: comments and excerpts (text fields in kurator), and
 //! the fallback for posts nested too deeply to parse in bounded time.
 
-use super::html_md::{tag, text_of};
+use super::dom::{tag, text_of};
 use super::md_write::{escape, escape_line_start, one_line};
 use super::shortcode;
 use markup5ever_rcdom::Handle;

@@ -7,25 +7,10 @@ use super::html_md::{self, Mode};
 use super::media::Media;
 use super::plain;
 use super::wordpress::{Export, WpItem};
-use super::{decode_entities, one_line, percent_decode, Report};
+use super::{decode_entities, one_line, percent_decode, Plan, Report, Target};
 use crate::content::slug::slugify;
 use jiff::tz::TimeZone;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// What the import writes, by path relative to the site root.
-#[derive(Default)]
-pub struct Plan {
-    pub files: BTreeMap<String, Vec<u8>>,
-    pub media: Vec<(std::path::PathBuf, String)>,
-}
-
-/// The parts of the target site the mapping depends on.
-pub struct Target {
-    pub tz: TimeZone,
-    pub article_permalink: String,
-    pub link_permalink: String,
-    pub language: String,
-}
+use std::collections::{BTreeSet, HashMap};
 
 /// Page slugs kurator's own lists own; an imported page may not take them.
 const RESERVED_SLUGS: &[&str] = &[

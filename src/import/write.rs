@@ -3,7 +3,7 @@
 //! temporary name and renamed, and if anything fails the files and folders
 //! this run created are removed again.
 
-use super::plan::Plan;
+use super::Plan;
 use super::{ImportError, Report};
 use std::fs;
 use std::path::{Path, PathBuf};

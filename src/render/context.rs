@@ -16,6 +16,8 @@ pub struct AuthorRef {
     pub role: Option<String>,
     /// Avatar URL (site-relative or absolute), if the profile has one.
     pub avatar: Option<String>,
+    /// The avatar's responsive variants (`srcset`), for raster avatars.
+    pub avatar_srcset: Option<String>,
     pub active: bool,
 }
 

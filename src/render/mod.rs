@@ -192,6 +192,16 @@ impl<'a> Renderer<'a> {
                 StaticSource::Embedded(b) => Body::Embedded(b),
                 StaticSource::File(f) => Body::Copy(f.clone()),
             },
+            Job::Image(s, v) => {
+                let images = &self.views.site.images;
+                let cache = images.cache.as_ref().ok_or_else(|| no_cache(route))?;
+                Body::Copy(crate::media::image::cache_file(
+                    cache,
+                    &images.sources[*s],
+                    *v,
+                ))
+            }
+            Job::Asset(k) => Body::Copy(self.views.site.images.assets[*k].path.clone()),
             page => Body::Bytes(pages::render_page(self, page, &route.url)?),
         };
         Ok(Output {
@@ -232,6 +242,16 @@ impl<'a> Renderer<'a> {
             .render(name, ctx)
             .map_err(|e| template_error(&e, &self.template_files))
     }
+}
+
+/// Image routes exist only after [`crate::media::scan`], which sets the cache.
+fn no_cache(route: &Route) -> Diagnostic {
+    Diagnostic::new(
+        Location::file(&route.path),
+        Problem::Io {
+            what: "image variants were not prepared (no image cache)".into(),
+        },
+    )
 }
 
 fn escape_fn(s: &str) -> String {

@@ -292,6 +292,7 @@ fn author_ref(a: &crate::content::Author) -> AuthorRef {
         name: a.name.clone(),
         role: a.role.clone(),
         avatar: a.avatar.clone(),
+        avatar_srcset: a.avatar_srcset.clone(),
         active: a.active,
     }
 }

@@ -2,6 +2,7 @@
 //! known, threads, translations, taxonomies and related items computed.
 //! Resolving never touches the disk.
 
+pub mod images;
 pub mod permalink;
 pub mod related;
 pub mod responses;
@@ -101,6 +102,8 @@ pub struct Site {
     pub routes: routes::Routes,
     /// Reader responses by item source path (attached after resolving).
     pub responses: responses::Responses,
+    /// The images content uses and their variants (attached after resolving).
+    pub images: crate::media::Images,
 }
 
 impl Site {
@@ -274,6 +277,7 @@ impl Site {
             aliases: Vec::new(),
             routes: routes::Routes::default(),
             responses: Default::default(),
+            images: Default::default(),
         };
         site.check_slugs(diags);
         site.build_aliases(diags);

@@ -58,6 +58,10 @@ pub enum Job {
     HighlightCss,
     /// A file of the site's or theme's `static/` folder, by output path.
     Static(String),
+    /// Variant `v` of source image `s` ([`crate::media::Images::sources`]).
+    Image(usize, usize),
+    /// A file beside content published as it is (SVG, GIF).
+    Asset(usize),
 }
 
 impl Job {
@@ -76,6 +80,8 @@ impl Job {
                 | Job::SearchDocs(_)
                 | Job::HighlightCss
                 | Job::Static(_)
+                | Job::Image(..)
+                | Job::Asset(_)
                 | Job::Alias(_)
         )
     }
@@ -84,7 +90,12 @@ impl Job {
     fn is_generated(&self) -> bool {
         !matches!(
             self,
-            Job::Item(_) | Job::Page(_) | Job::Alias(_) | Job::Static(_)
+            Job::Item(_)
+                | Job::Page(_)
+                | Job::Alias(_)
+                | Job::Static(_)
+                | Job::Image(..)
+                | Job::Asset(_)
         )
     }
 }
@@ -268,6 +279,47 @@ impl Routes {
             }
         }
         Routes { list: b.list }
+    }
+
+    /// Adds the routes of every image variant and asset. A raster file of
+    /// `static/` is published through its source (stripped of metadata), so
+    /// its plain copy route is replaced in place.
+    pub fn add_images(&mut self, images: &crate::media::Images) {
+        let mut original = FxHashMap::default();
+        // The same picture under the same name in two folders is one file.
+        let mut seen: FxHashSet<String> = self.list.iter().map(|r| r.path.clone()).collect();
+        for (s, src) in images.sources.iter().enumerate() {
+            for (v, var) in src.variants.iter().enumerate() {
+                if var.original {
+                    original.insert(var.path.clone(), Job::Image(s, v));
+                } else if seen.insert(var.path.clone()) {
+                    self.list.push(Route {
+                        url: var.url.clone(),
+                        path: var.path.clone(),
+                        job: Job::Image(s, v),
+                        indexed: false,
+                    });
+                }
+            }
+        }
+        for r in &mut self.list {
+            if let Job::Static(p) = &r.job {
+                if let Some(job) = original.remove(p) {
+                    r.job = job;
+                }
+            }
+        }
+        for (k, a) in images.assets.iter().enumerate() {
+            if !seen.insert(a.output.clone()) {
+                continue;
+            }
+            self.list.push(Route {
+                url: a.url.clone(),
+                path: a.output.clone(),
+                job: Job::Asset(k),
+                indexed: false,
+            });
+        }
     }
 
     /// Every route, in table order.

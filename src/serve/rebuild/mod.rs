@@ -108,7 +108,10 @@ struct Last {
 
 impl Builder {
     /// A builder for the site `opts` describe; nothing is read yet.
-    pub fn new(opts: LoadOptions) -> Self {
+    pub fn new(mut opts: LoadOptions) -> Self {
+        // An edited or added photo is encoded on the next rebuild (only that
+        // one: the cache keeps the rest), so it shows up without a restart.
+        opts.encode_images = true;
         Builder {
             opts,
             highlighter: Highlighter::new(),

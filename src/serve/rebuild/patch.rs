@@ -123,8 +123,25 @@ fn reparse(b: &Builder, last: &Last, rel: &str, i: usize) -> Option<(Item, Cache
     if old.shape != new.shape {
         return None;
     }
+    // A new or moved picture needs its header read and its variants made:
+    // the full pipeline does that (and encodes only what the cache lacks).
+    let images = &last.site.images;
+    let pictures = |it: &Item| -> Vec<String> {
+        (it.body.refs.iter().filter(|r| r.is_image))
+            .map(|r| r.url.clone())
+            .collect()
+    };
+    let image = new
+        .image
+        .as_deref()
+        .map(|u| images.url_of(rel, u).unwrap_or(u));
+    if pictures(old) != pictures(&new) || image != old.image.as_deref() {
+        return None;
+    }
     let cached = (Some(Parsed::Item(new.clone())), Vec::new());
-    Some((*new, cached))
+    let mut new = *new;
+    images.rewrite_item(&mut new);
+    Some((new, cached))
 }
 
 fn kind_of(it: &Item) -> Kind {
