@@ -208,6 +208,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// Counters a progress display may read while the build runs.
     pub progress: Option<std::sync::Arc<Progress>>,
+    /// Where generated files (share cards) are cached; `None` draws them all.
+    pub cache: Option<cache::Cache>,
 }
 
 /// How far a build got: files to render and files done (0 of 0 while the
@@ -229,6 +231,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let loaded = load(&load_opts).map_err(BuildError::Content)?;
     let mut diags = loaded.diagnostics;
     let renderer = Renderer::new(&loaded.site, &loaded.theme, &mut diags);
+    let renderer = renderer.map(|r| match &opts.cache {
+        Some(c) => r.with_cache(c.clone()),
+        None => r,
+    });
     let renderer = match renderer {
         Some(r) if !diags.iter().any(Diagnostic::is_error) => r,
         _ => {

@@ -31,12 +31,17 @@ pub struct BuildArgs {
     /// Print how long each stage took.
     #[arg(long)]
     timings: bool,
+    /// Cache folder (default: `.kurator/` in the site); safe to delete.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: BuildArgs) -> i32 {
     let site_dir = crate::site_dir(a.site.site.as_deref());
     // A relative -o is relative to the current folder, like every other tool.
+    let cache = crate::cache::Cache::open(&site_dir, a.cache_dir.as_deref());
     let mut opts = BuildOptions {
+        cache: Some(cache),
         load: LoadOptions {
             site_dir,
             drafts: a.site.drafts,

@@ -1,6 +1,7 @@
 //! Rendering: the list of everything a build writes ([`Job`]) and how each
 //! job becomes bytes. Rendering never mutates the model and never writes files.
 
+pub mod cards;
 pub mod context;
 pub mod feeds;
 mod pages;
@@ -45,6 +46,8 @@ pub struct Renderer<'a> {
     highlight_css: String,
     /// Each item's search-index record, computed on first use.
     search_records: Vec<OnceLock<String>>,
+    /// Where share cards are cached (`None`: every card is drawn).
+    cache: Option<crate::cache::Cache>,
 }
 
 /// A [`Renderer`] without its borrows: what `serve` keeps between rebuilds
@@ -57,13 +60,16 @@ pub struct RendererParts {
     site_value: serde_json::Value,
     highlight_css: String,
     search_records: Vec<OnceLock<String>>,
+    cache: Option<crate::cache::Cache>,
 }
 
 impl<'a> Renderer<'a> {
     /// Compiles the templates and the shared context. Problems go to `diags`.
     pub fn new(site: &'a Site, theme: &'a Theme, diags: &mut Vec<Diagnostic>) -> Option<Self> {
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        // `.svg`: share-card templates take titles from content, and a title
+        // must never break the SVG or smuggle markup into it.
+        tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         // Tera's default escaper also rewrites `/`, bloating every URL; ours
         // escapes what matters in text and quoted attributes: & < > " '.
         tera.set_escape_fn(escape_fn);
@@ -141,7 +147,14 @@ impl<'a> Renderer<'a> {
             site_value,
             highlight_css,
             search_records: (0..site.items.len()).map(|_| OnceLock::new()).collect(),
+            cache: None,
         })
+    }
+
+    /// Caches share cards in `cache` (they are drawn again when it is cold).
+    pub fn with_cache(mut self, cache: crate::cache::Cache) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     /// Takes the renderer apart, ending its borrows of the site and theme.
@@ -153,6 +166,7 @@ impl<'a> Renderer<'a> {
             site_value: self.site_value,
             highlight_css: self.highlight_css,
             search_records: self.search_records,
+            cache: self.cache,
         }
     }
 
@@ -167,6 +181,7 @@ impl<'a> Renderer<'a> {
             site_value: p.site_value,
             highlight_css: p.highlight_css,
             search_records: p.search_records,
+            cache: p.cache,
         }
     }
 
@@ -188,6 +203,7 @@ impl<'a> Renderer<'a> {
             Job::Robots => Body::Bytes(sitemap::robots(self)),
             Job::SearchIndex => Body::Bytes(pages::search_index(self)),
             Job::HighlightCss => Body::Bytes(self.highlight_css.clone().into_bytes()),
+            Job::Card(of) => Body::Bytes(cards::render(self, *of)?),
             Job::Static(p) => match &self.views.theme.statics[p] {
                 StaticSource::Embedded(b) => Body::Embedded(b),
                 StaticSource::File(f) => Body::Copy(f.clone()),
