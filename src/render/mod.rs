@@ -7,6 +7,7 @@ pub mod feeds;
 mod pages;
 pub mod responses;
 pub mod seo;
+pub mod share;
 pub mod sitemap;
 pub mod theme;
 pub mod views;

@@ -488,6 +488,7 @@ fn item(r: &Renderer, i: usize) -> Draft {
     };
     let mut ctx = Context::new();
     ctx.insert("item", &page);
+    ctx.insert("share", &super::share::view(r, i));
     Draft {
         template,
         kind,

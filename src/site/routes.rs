@@ -151,6 +151,17 @@ pub fn feed_url(base: &str, fmt: FeedFormat) -> String {
     }
 }
 
+/// Absolute URL for a site-relative path (absolute URLs pass through).
+pub fn absolute_url(base_url: &str, path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        path.to_string()
+    } else if path.starts_with('/') {
+        format!("{base_url}{path}")
+    } else {
+        format!("{base_url}/{path}")
+    }
+}
+
 /// URL of a share card. Items' cards are named after the item's URL
 /// (`/2024/05/x/` → `/cards/2024-05-x.png`), so a card keeps its address
 /// while its item does; channels and authors have folders of their own.
