@@ -355,6 +355,9 @@ pub fn check_and(
     let mut diags = loaded.diagnostics;
     diags.extend(more(&loaded.site));
     if let Some(r) = Renderer::new(&loaded.site, &loaded.theme, &mut diags) {
+        // Share cards are drawn too (a broken card template is an error), and
+        // shared with `build` through the site's cache.
+        let r = r.with_cache(cache::Cache::open(&opts.site_dir, None));
         let routes: Vec<&Route> = loaded.site.routes.iter().collect();
         let (_, errs) = r.render_routes(&routes, &|| false, &|_, _| Ok(()));
         diags.extend(errs);

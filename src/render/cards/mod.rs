@@ -30,7 +30,7 @@ pub(crate) const FONT_BOLD: &[u8] = include_bytes!("../../../themes/default/font
 
 /// Left and right margin of the default template: the title may use the rest.
 const TITLE_WIDTH: f64 = 1040.0;
-const TITLE_TOP: f64 = 200.0;
+const TITLE_TOP: f64 = 170.0;
 
 /// What `cards/card.svg` sees (besides `t`, the UI strings).
 #[derive(Serialize)]
