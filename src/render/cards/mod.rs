@@ -146,9 +146,19 @@ fn card_error(r: &Renderer, message: String) -> Diagnostic {
     )
 }
 
-fn context(r: &Renderer, of: CardOf) -> CardContext {
+/// Whose card it is: (kind, title, language, kicker, colour, authors).
+type Subject = (
+    &'static str,
+    String,
+    String,
+    String,
+    Option<String>,
+    Vec<usize>,
+);
+
+fn subject(r: &Renderer, of: CardOf) -> Subject {
     let site = r.views.site;
-    let (kind, title, lang, kicker, color, authors) = match of {
+    match of {
         CardOf::Item(i) => {
             let it = &site.items[i];
             let l = &site.links[i];
@@ -196,7 +206,12 @@ fn context(r: &Renderer, of: CardOf) -> CardContext {
                 .unwrap_or_else(|| label(r, &lang, "card_author", "Author"));
             ("author", au.name.clone(), lang, kicker, None, vec![a])
         }
-    };
+    }
+}
+
+fn context(r: &Renderer, of: CardOf) -> CardContext {
+    let site = r.views.site;
+    let (kind, title, lang, kicker, color, authors) = subject(r, of);
     let title = clean(&title);
     let layout = wrap::layout(metrics(), &title, &lang, TITLE_WIDTH);
     let line_height = (layout.size * 1.15).round();
