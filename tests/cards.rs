@@ -97,8 +97,7 @@ fn pages_announce_their_card_in_meta_tags_and_json_ld() {
     let ld = json_ld(&html);
     let post = &ld["@graph"][0];
     assert_eq!(post["@type"], "BlogPosting");
-    assert_eq!(post["image"]["url"], card);
-    assert_eq!(post["image"]["width"], 1200);
+    assert_eq!(post["image"], card);
     b.assert_exists("cards/2025-06-anerkennung-fuer-markenbotschafter.png");
     // Channel and author pages, their later pages included, show their own cards.
     let ch = b.read("channels/markenbotschafter/index.html");
@@ -289,12 +288,12 @@ fn share_block_offers_plain_links_and_the_suggested_text() {
         "Lest das &lt;b&gt;jetzt&lt;/b&gt; &amp; teilt es (Ich arbeite bei Minimal &amp; Co.)",
     );
     assert_contains(share, "#Markenbotschafter</p>");
-    assert_contains(share, "href=\"https://bsky.app/intent/compose?text=Lest%20das%20%3Cb%3Ejetzt%3C%2Fb%3E%20%26%20teilt");
+    assert_contains(share, "href=\"https://bsky.app/intent/compose?text=Lest%20das%20%3Cb%3Ejetzt%3C/b%3E%20%26%20teilt");
     assert_contains(
         share,
-        "%0A%0A%23Markenbotschafter%0A%0Ahttps%3A%2F%2Fminimal.example%2F2020%2F04%2Fteilen%2F\"",
+        "%0A%0A%23Markenbotschafter%0A%0Ahttps://minimal.example/2020/04/teilen/\"",
     );
-    assert_contains(share, "href=\"mailto:?subject=Teilen&amp;body=");
+    assert_contains(share, "href=\"mailto:?subject=Teilen&amp;body=Lest%20das");
     assert_contains(share, "data-share=\"mastodon\"");
     assert_not_contains(share, "linkedin");
     assert_contains(&html, "<script src=\"/js/share.js\" defer></script>");

@@ -47,19 +47,25 @@ pub fn view(r: &Renderer, i: usize) -> Option<ShareView> {
     let text = share::suggested(site, i);
     let post = share::post(site, i);
     let title = &site.items[i].title;
+    let suggested =
+        (site.items[i].share.as_ref()).is_some_and(|s| s.text.is_some() || !s.hashtags.is_empty());
+    // A mail's subject is the title already: its body repeats only a suggestion.
+    let mail = if suggested { post.clone() } else { url.clone() };
     let links = networks
         .iter()
         .map(|&n| ShareLink {
             network: n.key(),
             name: name(n),
-            href: href(n, &url, &post, title),
+            href: href(
+                n,
+                &url,
+                if n == Network::Email { &mail } else { &post },
+                title,
+            ),
         })
         .collect();
     Some(ShareView {
-        suggested: site.items[i]
-            .share
-            .as_ref()
-            .is_some_and(|s| s.text.is_some() || !s.hashtags.is_empty()),
+        suggested,
         url,
         text,
         post,
@@ -101,12 +107,14 @@ fn href(n: Network, url: &str, post: &str, title: &str) -> Option<String> {
     }
 }
 
-/// Percent-encodes everything but RFC 3986's unreserved characters, so a
-/// text with `&`, `#` or line breaks arrives in the query intact.
+/// Percent-encodes a query value: everything but RFC 3986's unreserved
+/// characters and the `/`, `:` and `@` a query may hold as they are (which
+/// keeps shared URLs readable), so a text with `&`, `#`, `+`, `=` or line
+/// breaks arrives intact.
 pub fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-._~/:@".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -121,7 +129,8 @@ mod tests {
 
     #[test]
     fn texts_are_encoded_for_query_strings() {
-        assert_eq!(encode("a b&c#d\nü"), "a%20b%26c%23d%0A%C3%BC");
+        assert_eq!(encode("a b&c#d\nü+=?"), "a%20b%26c%23d%0A%C3%BC%2B%3D%3F");
+        assert_eq!(encode("https://x.example/a/"), "https://x.example/a/");
         let h = href(Network::Email, "https://x/", "Hi & bye", "T?").unwrap();
         assert_eq!(h, "mailto:?subject=T%3F&body=Hi%20%26%20bye");
     }

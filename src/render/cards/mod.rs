@@ -94,8 +94,9 @@ pub(super) fn show(r: &Renderer, of: CardOf, lang: &str, m: &mut super::seo::Pag
     m.head.image_width = Some(WIDTH);
     m.head.image_height = Some(HEIGHT);
     let abs = super::seo::absolute(&site.config.base_url, &url);
-    let image =
-        serde_json::json!({"@type": "ImageObject", "url": abs, "width": WIDTH, "height": HEIGHT});
+    // A plain URL, as for an item's own image: pages stay small, and the
+    // size is in og:image:width/height.
+    let image = serde_json::json!(abs);
     match m.entity.get_mut("mainEntity") {
         // A profile page's picture is its person's avatar; the card is the page's.
         Some(_) => m.entity["primaryImageOfPage"] = image,

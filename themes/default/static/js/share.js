@@ -1,71 +1,27 @@
-// Share buttons of article and link pages (SPEC §12). The plain share links
-// work without this script; it adds what needs JavaScript: copying the link
-// or the suggested text, and Mastodon, whose share page lives on the
-// reader's own instance — asked once, then remembered in localStorage.
-// Nothing is requested from another host until the reader clicks.
+// Share buttons (SPEC §12): copying; Mastodon on the reader's instance, asked once.
 (() => {
-  "use strict";
   const box = document.querySelector(".share");
   if (!box) return;
-  const d = box.dataset;
-  const status = box.querySelector(".share-status");
-  const KEY = "kurator.mastodon";
-  const say = (msg) => {
-    // Emptied first, so the same message is announced again on a second click.
-    status.textContent = "";
-    setTimeout(() => { status.textContent = msg; }, 30);
+  const d = box.dataset, st = box.querySelector(".share-status"), KEY = "kurator.mastodon";
+  const text = box.querySelector(".share-text");
+  const post = `${text ? text.textContent : d.text}\n\n${d.url}`;
+  const say = (m) => { st.textContent = ""; setTimeout(() => { st.textContent = m; }, 30); };
+  const copy = (t) => (navigator.clipboard ? navigator.clipboard.writeText(t) : Promise.reject()).then(() => say(d.copied), () => say(d.failed));
+  // Host (and port) only: nothing typed becomes a javascript: or relative link.
+  const host = (s) => {
+    const h = (s || "").trim().replace(/^https?:\/\//i, "").replace(/[/?#].*$/, "").replace(/^.*@/, "");
+    return /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d{1,5})?$/i.test(h) ? h.toLowerCase() : null;
   };
-  const fallbackCopy = (text) => {
-    const area = document.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    const ok = document.execCommand && document.execCommand("copy");
-    area.remove();
-    return ok;
-  };
-  const copy = async (text) => {
-    try {
-      if (navigator.clipboard && window.isSecureContext) {
-        await navigator.clipboard.writeText(text);
-      } else if (!fallbackCopy(text)) {
-        throw new Error("no clipboard");
-      }
-      say(d.copied);
-    } catch {
-      say(d.failed);
-    }
-  };
-  const store = {
-    get: () => { try { return localStorage.getItem(KEY); } catch { return null; } },
-    set: (v) => { try { localStorage.setItem(KEY, v); } catch { /* private mode: ask again next time */ } },
-  };
-  // Only a host name (with an optional port) is accepted, so a typed URL or
-  // anything else can never turn into a javascript: or relative link.
-  const hostOf = (input) => {
-    const host = (input || "").trim().replace(/^https?:\/\//i, "").replace(/[/?#].*$/, "").replace(/^@?[^@]*@/, "");
-    return /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d{1,5})?$/i.test(host) ? host.toLowerCase() : null;
-  };
-  const instance = () => {
-    const known = hostOf(store.get());
-    if (known) return known;
-    const host = hostOf(window.prompt(d.prompt, ""));
-    if (host) store.set(host);
-    return host;
-  };
+  const store = (v) => { try { return v ? localStorage.setItem(KEY, v) : localStorage.getItem(KEY); } catch { return null; } };
   for (const el of box.querySelectorAll("[hidden]")) el.hidden = false;
   box.addEventListener("click", (e) => {
-    const button = e.target.closest("button[data-share]");
-    if (!button) return;
-    const what = button.dataset.share;
+    const what = e.target.closest("button[data-share]")?.dataset.share;
     if (what === "copy") copy(d.url);
-    else if (what === "copy-text") copy(d.post);
+    else if (what === "copy-text") copy(post);
     else if (what === "mastodon") {
-      const host = instance();
-      if (host) window.location.assign(`https://${host}/share?text=${encodeURIComponent(d.post)}`);
+      let h = host(store());
+      if (!h && (h = host(prompt(d.prompt, "")))) store(h);
+      if (h) location.assign(`https://${h}/share?text=${encodeURIComponent(post)}`);
     }
   });
 })();
