@@ -573,6 +573,10 @@ class KuratorWriter:
             "feeds:",
             "  formats: [atom, json]",
             "  limit: 50",
+            # Hugo and Zola draw no share cards; the comparison is of equal work.
+            # docs/sharing.md gives what cards cost on their own.
+            "cards:",
+            "  enabled: false",
             "",
         ]))
         for a in corpus.authors:

@@ -73,6 +73,43 @@ impl Cache {
         std::fs::rename(&tmp, &path)
     }
 
+    /// The binary entry for `key` in `namespace` (`<hash>.bin`), if there is
+    /// a readable one. Used for generated files such as share cards.
+    pub fn get_bytes(&self, namespace: &str, key: &str) -> Option<Vec<u8>> {
+        let mut bytes = std::fs::read(self.bin_path(namespace, key)).ok()?;
+        // The file starts with its key and a newline; another key is a miss.
+        let head = bytes.iter().position(|&b| b == b'\n')?;
+        if &bytes[..head] != key.as_bytes() {
+            return None;
+        }
+        bytes.drain(..=head);
+        Some(bytes)
+    }
+
+    /// Stores binary `value` for `key` (which must not contain a newline).
+    pub fn put_bytes(&self, namespace: &str, key: &str, value: &[u8]) -> std::io::Result<()> {
+        let path = self.bin_path(namespace, key);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut data = Vec::with_capacity(key.len() + 1 + value.len());
+        data.extend_from_slice(key.as_bytes());
+        data.push(b'\n');
+        data.extend_from_slice(value);
+        // Parallel renders may store the same card at once: one temp file each.
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
+        std::fs::write(&tmp, data)?;
+        std::fs::rename(&tmp, &path)
+    }
+
+    fn bin_path(&self, namespace: &str, key: &str) -> PathBuf {
+        self.root
+            .join(namespace)
+            .join(format!("{:016x}.bin", fnv1a(key.as_bytes())))
+    }
+
     fn path(&self, namespace: &str, key: &str) -> PathBuf {
         self.root
             .join(namespace)
@@ -134,6 +171,16 @@ mod tests {
         assert!(e.age < Duration::from_secs(5));
         assert!(c.get("ns", "b").is_none());
         assert!(dir.path().join(".kurator/ns").is_dir());
+    }
+
+    #[test]
+    fn binary_entries_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache::open(dir.path(), None);
+        assert!(c.get_bytes("cards", "k1").is_none());
+        c.put_bytes("cards", "k1", b"\x89PNG\n\0data").unwrap();
+        assert_eq!(c.get_bytes("cards", "k1").unwrap(), b"\x89PNG\n\0data");
+        assert!(c.get_bytes("cards", "k2").is_none());
     }
 
     #[test]

@@ -49,6 +49,12 @@ pub struct Config {
     /// Responsive, metadata-free raster images (SPEC §11).
     #[serde(default)]
     pub images: ImagesConfig,
+    /// Generated share cards (SPEC §12).
+    #[serde(default)]
+    pub cards: CardsConfig,
+    /// Share links and suggested share texts (SPEC §12).
+    #[serde(default)]
+    pub share: ShareConfig,
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
     /// Where values that later stages report on were written.
@@ -263,6 +269,79 @@ impl Default for LinksConfig {
     }
 }
 
+/// Generated Open Graph images (`cards:`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CardsConfig {
+    pub enabled: bool,
+    /// Site-relative path of a logo drawn on every card (SVG or PNG under `static/`).
+    pub logo: Option<String>,
+}
+
+impl Default for CardsConfig {
+    fn default() -> Self {
+        CardsConfig {
+            enabled: true,
+            logo: None,
+        }
+    }
+}
+
+/// A network an item page offers a share link for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Network {
+    Linkedin,
+    Xing,
+    Mastodon,
+    Bluesky,
+    Email,
+    Copy,
+}
+
+impl Network {
+    /// The most characters a post may have on the network, when it limits them.
+    pub fn char_limit(self) -> Option<usize> {
+        match self {
+            Network::Bluesky => Some(300),
+            Network::Mastodon => Some(500),
+            _ => None,
+        }
+    }
+
+    /// The name as written in `site.yaml`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Network::Linkedin => "linkedin",
+            Network::Xing => "xing",
+            Network::Mastodon => "mastodon",
+            Network::Bluesky => "bluesky",
+            Network::Email => "email",
+            Network::Copy => "copy",
+        }
+    }
+}
+
+/// Share links (`share:`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShareConfig {
+    pub networks: Vec<Network>,
+    /// Appended to every suggested share text, e.g. "(Ich arbeite bei Nordlicht.)".
+    #[serde(deserialize_with = "yaml::text")]
+    pub signature: String,
+}
+
+impl Default for ShareConfig {
+    fn default() -> Self {
+        use Network::*;
+        ShareConfig {
+            networks: vec![Linkedin, Xing, Mastodon, Bluesky, Email, Copy],
+            signature: String::new(),
+        }
+    }
+}
+
 /// Where `kurator responses pull` looks for responses, and what it keeps.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -343,6 +422,8 @@ const KNOWN_KEYS: &[&str] = &[
     "limits",
     "links",
     "responses",
+    "cards",
+    "share",
     "extra",
 ];
 

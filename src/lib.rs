@@ -264,6 +264,8 @@ pub struct BuildOptions {
     pub force: bool,
     /// Counters a progress display may read while the build runs.
     pub progress: Option<std::sync::Arc<Progress>>,
+    /// Where generated files (share cards) are cached; `None` draws them all.
+    pub cache: Option<cache::Cache>,
 }
 
 /// How far a build got: files to render and files done (0 of 0 while the
@@ -286,6 +288,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let loaded = load(&load_opts).map_err(BuildError::Content)?;
     let mut diags = loaded.diagnostics;
     let renderer = Renderer::new(&loaded.site, &loaded.theme, &mut diags);
+    let renderer = renderer.map(|r| match &opts.cache {
+        Some(c) => r.with_cache(c.clone()),
+        None => r,
+    });
     let renderer = match renderer {
         Some(r) if !diags.iter().any(Diagnostic::is_error) => r,
         _ => {
@@ -407,6 +413,9 @@ pub fn check_and(
     let mut diags = loaded.diagnostics;
     diags.extend(more(&loaded.site));
     if let Some(r) = Renderer::new(&loaded.site, &loaded.theme, &mut diags) {
+        // Share cards are drawn too (a broken card template is an error), and
+        // shared with `build` through the site's cache.
+        let r = r.with_cache(cache::Cache::open(&opts.site_dir, None));
         let routes: Vec<&Route> = loaded.site.routes.iter().collect();
         let (_, errs) = r.render_routes(&routes, &|| false, &|_, _| Ok(()));
         diags.extend(errs);

@@ -187,8 +187,9 @@ pub fn article(
         .unwrap_or_default();
     let german = lang.map_or(info.german, |l| l.starts_with("de"));
     let text = format!(
-        "---\ntitle: {}\ndate: {date}\nauthors: [{author}]\nchannels: [{channel}]\ntags: []\n{lang_line}draft: true\n---\n{}",
+        "---\ntitle: {}\ndate: {date}\nauthors: [{author}]\nchannels: [{channel}]\ntags: []\n{lang_line}draft: true\n{}---\n{}",
         q(title),
+        share_block(german),
         placeholder(german, Placeholder::Article)
     );
     create(
@@ -197,6 +198,16 @@ pub fn article(
             .join(format!("{date}-{}.md", file_slug(title))),
         &text,
     )
+}
+
+/// A commented `share:` block: what colleagues may post with the link
+/// (SPEC §12). Commented out, so an untouched scaffold suggests nothing.
+fn share_block(german: bool) -> &'static str {
+    if german {
+        "# Textvorschlag fürs Teilen (Bluesky: 300, Mastodon: 500 Zeichen mit Link und Signatur):\n# share:\n#   text: \"Worum es geht, in ein, zwei Sätzen.\"\n#   hashtags: [Markenbotschafter]\n"
+    } else {
+        "# Suggested text for sharing (Bluesky: 300, Mastodon: 500 characters with link and signature):\n# share:\n#   text: \"What this is about, in a sentence or two.\"\n#   hashtags: [BrandAmbassadors]\n"
+    }
 }
 
 /// What a curated-link scaffold says about its source (`new link`,

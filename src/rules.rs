@@ -24,11 +24,13 @@ pub enum Rule {
     MissingAltText,
     BrokenLink,
     BrokenImage,
+    /// A suggested share text over a network's character limit.
+    ShareTooLong,
 }
 
 impl Rule {
     /// Every rule, in the order the docs list them.
-    pub const ALL: [Rule; 8] = [
+    pub const ALL: [Rule; 9] = [
         Rule::ConfidentialMarker,
         Rule::BannedTerm,
         Rule::MissingDisclosure,
@@ -37,6 +39,7 @@ impl Rule {
         Rule::MissingAltText,
         Rule::BrokenLink,
         Rule::BrokenImage,
+        Rule::ShareTooLong,
     ];
 
     /// The stable kebab-case code printed with findings.
@@ -50,6 +53,7 @@ impl Rule {
             Rule::MissingAltText => "missing-alt-text",
             Rule::BrokenLink => "broken-link",
             Rule::BrokenImage => "broken-image",
+            Rule::ShareTooLong => "share-too-long",
         }
     }
 
@@ -63,7 +67,7 @@ impl Rule {
 }
 
 /// Every rule code, in [`Rule::ALL`]'s order.
-const CODES: [&str; 8] = [
+const CODES: [&str; 9] = [
     "confidential-marker",
     "banned-term",
     "missing-disclosure",
@@ -72,6 +76,7 @@ const CODES: [&str; 8] = [
     "missing-alt-text",
     "broken-link",
     "broken-image",
+    "share-too-long",
 ];
 
 /// Rule codes are keys of `guidelines.severity`: an unknown one is reported

@@ -255,6 +255,17 @@ fn serves_pages_with_content_types_and_live_reload_script() {
     );
     let head = request(&s.addr, "HEAD", "/", &s.addr);
     assert_eq!((head.status, head.body.as_str()), (200, ""));
+    // Share cards are routes like pages: serve renders them too.
+    assert!(
+        article.body.contains("/cards/2024-05-hello.png"),
+        "no og:image card"
+    );
+    let card = s.get("/cards/2024-05-hello.png");
+    assert_eq!(
+        (card.status, card.header("Content-Type")),
+        (200, Some("image/png"))
+    );
+    assert!(card.body.starts_with("\u{FFFD}PNG"), "not a PNG");
 }
 
 #[test]

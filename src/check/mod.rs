@@ -3,6 +3,7 @@
 //! diagnostics; rules a site did not configure do not run.
 
 mod responses;
+mod share;
 mod text;
 
 use crate::config::{Guidelines, RuleSeverity};
@@ -34,6 +35,7 @@ pub fn run(site: &Site) -> Vec<Diagnostic> {
     for c in &site.channels {
         out.extend(rules(g, &targets, &c.origin, &c.intro.refs, None));
     }
+    out.extend(share::run(site, None));
     let mut out = apply_severity(g, out);
     out.extend(responses::run(g, site));
     out
@@ -45,7 +47,9 @@ pub fn item(site: &Site, i: usize) -> Vec<Diagnostic> {
     let out = match site.items.get(i) {
         Some(it) => {
             let targets = Targets::new(site);
-            rules(g, &targets, &it.origin, &it.body.refs, Some(it))
+            let mut found = rules(g, &targets, &it.origin, &it.body.refs, Some(it));
+            found.extend(share::run(site, Some(i)));
+            found
         }
         None => Vec::new(),
     };

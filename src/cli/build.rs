@@ -39,7 +39,9 @@ pub struct BuildArgs {
 pub fn run(a: BuildArgs) -> i32 {
     let site_dir = crate::site_dir(a.site.site.as_deref());
     // A relative -o is relative to the current folder, like every other tool.
+    let cache = crate::cache::Cache::open(&site_dir, a.cache_dir.as_deref());
     let mut opts = BuildOptions {
+        cache: Some(cache),
         load: LoadOptions {
             site_dir,
             drafts: a.site.drafts,

@@ -64,6 +64,43 @@ impl Origin {
         self.spans = spans;
     }
 
+    /// Records, as `name`, where the value of `child` inside the top-level
+    /// mapping `parent` starts, in block (`parent:⏎  child: …`) or inline
+    /// (`parent: {child: …}`) form.
+    pub(in crate::content) fn record_nested(
+        &mut self,
+        parent: &'static str,
+        child: &str,
+        name: &'static str,
+    ) {
+        let Some((pl, _)) = yaml::locate_key(&self.front_matter, parent) else {
+            return;
+        };
+        let lines = self.front_matter.lines().enumerate().skip(pl - 1);
+        for (i, line) in lines {
+            let nested = i + 1 > pl;
+            if nested && !line.starts_with([' ', '\t']) && !line.trim().is_empty() {
+                break;
+            }
+            let from = if nested { 0 } else { parent.len() + 1 };
+            let Some(rest) = line.get(from..) else {
+                continue;
+            };
+            let found = rest.match_indices(child).find(|&(p, _)| {
+                let before = rest[..p].trim_end();
+                let after = &rest[p + child.len()..];
+                after.starts_with(':') && (before.is_empty() || before.ends_with(['{', ',']))
+            });
+            if let Some((p, _)) = found {
+                let after = &rest[p + child.len() + 1..];
+                let pad = after.len() - after.trim_start().len();
+                let col = line[..from + p].chars().count() + child.chars().count() + 2 + pad;
+                self.spans.keys.push((name, (self.fm_line + i, col)));
+                return;
+            }
+        }
+    }
+
     /// Records where outbound URLs — `(key, sub-key, url)` — were written:
     /// at the URL itself, after any opening quote (`check --external`
     /// points there).
@@ -196,6 +233,14 @@ pub enum ItemKind {
     Link,
 }
 
+/// `share: {text, hashtags}`: what an item suggests employees post.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Share {
+    pub text: Option<String>,
+    /// Without the leading `#`.
+    pub hashtags: Vec<String>,
+}
+
 /// What only a curated link has: the outside source.
 #[derive(Debug, Clone)]
 pub struct LinkSource {
@@ -243,6 +288,8 @@ pub struct Item {
     pub feed_id: Option<String>,
     pub discuss: Vec<(String, String)>,
     pub disclosure: Option<String>,
+    /// The suggested share text (`share:`), when the item has one.
+    pub share: Option<Share>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
     pub link: Option<LinkSource>,

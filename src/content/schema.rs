@@ -3,7 +3,7 @@
 
 use super::{
     date, render_body, slug, Author, Channel, Item, ItemKind, LinkSource, Origin, Page,
-    ParseContext, Parsed, Shape,
+    ParseContext, Parsed, Shape, Share,
 };
 use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::discover::Kind;
@@ -74,6 +74,16 @@ const CHANNEL_KEYS: &[&str] = &[
     "language",
 ];
 
+/// `share:` — what an item suggests employees post about it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShareFm {
+    #[serde(default, deserialize_with = "yaml::opt_text")]
+    text: Option<String>,
+    #[serde(default, deserialize_with = "yaml::text_list")]
+    hashtags: Vec<String>,
+}
+
 /// Declares the front matter of an item kind: the fields articles and links
 /// share, written once here, plus the kind's own.
 macro_rules! item_fm {
@@ -109,6 +119,8 @@ macro_rules! item_fm {
             discuss: BTreeMap<String, String>,
             #[serde(default, deserialize_with = "yaml::opt_text")]
             feed_id: Option<String>,
+            #[serde(default)]
+            share: Option<ShareFm>,
             $($own)*
         }
     };
@@ -149,6 +161,7 @@ const ARTICLE_KEYS: &[&str] = &[
     "image",
     "image_alt",
     "feed_id",
+    "share",
 ];
 
 item_fm!(LinkFm {
@@ -188,6 +201,7 @@ const LINK_KEYS: &[&str] = &[
     "aliases",
     "discuss",
     "feed_id",
+    "share",
 ];
 
 #[derive(Deserialize)]
@@ -229,6 +243,7 @@ macro_rules! common {
             aliases: $fm.aliases,
             discuss: $fm.discuss,
             feed_id: $fm.feed_id,
+            share: $fm.share,
             in_reply_to: $in_reply_to,
             translation_of: $translation_of,
         }
@@ -545,6 +560,7 @@ struct Common {
     aliases: Vec<String>,
     discuss: BTreeMap<String, String>,
     feed_id: Option<String>,
+    share: Option<ShareFm>,
     in_reply_to: Option<String>,
     translation_of: Option<String>,
 }
@@ -623,6 +639,7 @@ impl Validator<'_> {
             .map(|(k, u)| ("discuss", Some(k.as_str()), u.as_str()))
             .collect();
         origin.record_urls(&urls);
+        let share = c.share.and_then(|s| self.share(s));
         origin.record(
             &[
                 "slug",
@@ -639,6 +656,7 @@ impl Validator<'_> {
                 ("aliases", &shape.aliases),
             ],
         );
+        origin.record_nested("share", "text", "share.text");
         Some(Item {
             shape,
             title: c.title,
@@ -647,12 +665,37 @@ impl Validator<'_> {
             feed_id,
             discuss,
             disclosure: None,
+            share,
             image: None,
             image_alt: None,
             link: None,
             body,
             origin,
         })
+    }
+
+    /// Keeps a `share:` block that says something; hashtags lose a leading
+    /// `#` (the page and the networks add it) and may not contain spaces.
+    fn share(&mut self, fm: ShareFm) -> Option<Share> {
+        let text = non_empty(fm.text.map(|t| t.trim().to_string()));
+        let mut hashtags = Vec::new();
+        for h in fm.hashtags {
+            let tag = h.trim().trim_start_matches('#').to_string();
+            if tag.is_empty() || tag.contains(char::is_whitespace) {
+                let loc = self.origin.key_item("share", &h);
+                self.push(
+                    loc,
+                    Problem::WrongType {
+                        message: format!(
+                            "hashtag `{h}` must be one word; write e.g. `Markenbotschafter`"
+                        ),
+                    },
+                );
+                continue;
+            }
+            hashtags.push(tag);
+        }
+        (text.is_some() || !hashtags.is_empty()).then_some(Share { text, hashtags })
     }
 
     fn date(

@@ -267,6 +267,9 @@ pub struct Seo {
     /// Absolute image URL for link previews.
     pub image: Option<String>,
     pub image_alt: Option<String>,
+    /// Pixel size of `image`, when kurator knows it (its own share cards).
+    pub image_width: Option<u32>,
+    pub image_height: Option<u32>,
     pub alternates: Vec<Translation>,
     pub feeds: Vec<FeedLink>,
     pub breadcrumbs: Vec<Crumb>,

@@ -1,12 +1,14 @@
 //! Rendering: the list of everything a build writes ([`Job`]) and how each
 //! job becomes bytes. Rendering never mutates the model and never writes files.
 
+pub mod cards;
 pub mod context;
 pub mod feeds;
 mod pages;
 pub mod responses;
 pub mod search;
 pub mod seo;
+pub mod share;
 pub mod sitemap;
 pub mod theme;
 pub mod views;
@@ -45,6 +47,8 @@ pub struct Renderer<'a> {
     highlight_css: String,
     /// Each item's search terms and the merged index, computed on first use.
     search: search::Cache,
+    /// Where share cards are cached (`None`: every card is drawn).
+    cache: Option<crate::cache::Cache>,
 }
 
 /// A [`Renderer`] without its borrows: what `serve` keeps between rebuilds
@@ -57,13 +61,16 @@ pub struct RendererParts {
     site_value: serde_json::Value,
     highlight_css: String,
     search: search::Cache,
+    cache: Option<crate::cache::Cache>,
 }
 
 impl<'a> Renderer<'a> {
     /// Compiles the templates and the shared context. Problems go to `diags`.
     pub fn new(site: &'a Site, theme: &'a Theme, diags: &mut Vec<Diagnostic>) -> Option<Self> {
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        // `.svg`: share-card templates take titles from content, and a title
+        // must never break the SVG or smuggle markup into it.
+        tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
         // Tera's default escaper also rewrites `/`, bloating every URL; ours
         // escapes what matters in text and quoted attributes: & < > " '.
         tera.set_escape_fn(escape_fn);
@@ -141,7 +148,14 @@ impl<'a> Renderer<'a> {
             site_value,
             highlight_css,
             search: search::Cache::new(site.items.len()),
+            cache: None,
         })
+    }
+
+    /// Caches share cards in `cache` (they are drawn again when it is cold).
+    pub fn with_cache(mut self, cache: crate::cache::Cache) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     /// Takes the renderer apart, ending its borrows of the site and theme.
@@ -153,6 +167,7 @@ impl<'a> Renderer<'a> {
             site_value: self.site_value,
             highlight_css: self.highlight_css,
             search: self.search,
+            cache: self.cache,
         }
     }
 
@@ -167,6 +182,7 @@ impl<'a> Renderer<'a> {
             site_value: p.site_value,
             highlight_css: p.highlight_css,
             search: p.search,
+            cache: p.cache,
         }
     }
 
@@ -188,6 +204,7 @@ impl<'a> Renderer<'a> {
                 Body::Bytes(search::render(self, &route.job))
             }
             Job::HighlightCss => Body::Bytes(self.highlight_css.clone().into_bytes()),
+            Job::Card(of) => Body::Bytes(cards::render(self, *of)?),
             Job::Static(p) => match &self.views.theme.statics[p] {
                 StaticSource::Embedded(b) => Body::Embedded(b),
                 StaticSource::File(f) => Body::Copy(f.clone()),

@@ -6,7 +6,7 @@ use super::seo::{absolute, describe, PageMeta};
 use super::{Job, Renderer};
 use crate::content::ItemKind;
 use crate::diagnostics::Diagnostic;
-use crate::site::routes::{archive_year_url, list_page_url, page_count};
+use crate::site::routes::{archive_year_url, list_page_url, page_count, CardOf};
 use serde_json::json;
 use tera::Context;
 
@@ -128,6 +128,8 @@ fn meta(title: String, description: String, path: String, entity: serde_json::Va
             og_type: "website",
             image: None,
             image_alt: None,
+            image_width: None,
+            image_height: None,
             alternates: Vec::new(),
             feeds: Vec::new(),
             breadcrumbs: Vec::new(),
@@ -230,6 +232,7 @@ fn channel(r: &Renderer, c: usize, page: usize) -> Draft {
         collection(r, &ch.title, &path, &desc),
     );
     m.head.feeds = summary.feeds.clone();
+    super::cards::show(r, CardOf::Channel(c), &lang, &mut m);
     let channels_title = t(r, &lang, "channels_title", "Channels");
     m.head.breadcrumbs = crumbs(
         r,
@@ -307,6 +310,9 @@ fn author(r: &Renderer, a: usize, page: usize) -> Draft {
     m.head.og_type = "profile";
     m.head.image = au.avatar.clone();
     m.head.image_alt = Some(au.name.clone());
+    // The card (with the avatar on it) suits large link previews better
+    // than the small square avatar; the Person's `image` stays the avatar.
+    super::cards::show(r, CardOf::Author(a), &lang, &mut m);
     m.head.feeds = summary.feeds.clone();
     let authors_title = t(r, &lang, "authors_title", "Authors");
     m.head.breadcrumbs = crumbs(
@@ -432,6 +438,7 @@ fn item(r: &Renderer, i: usize) -> Draft {
     m.head.og_type = "article";
     m.head.image = it.image.clone();
     m.head.image_alt = it.image_alt.clone();
+    super::cards::show(r, CardOf::Item(i), &lang, &mut m);
     m.head.alternates = if page.translations.is_empty() {
         Vec::new()
     } else {
@@ -480,6 +487,7 @@ fn item(r: &Renderer, i: usize) -> Draft {
     };
     let mut ctx = Context::new();
     ctx.insert("item", &page);
+    ctx.insert("share", &super::share::view(r, i));
     Draft {
         template,
         kind,

@@ -17,18 +17,7 @@ pub struct PageMeta {
 
 /// Absolute URL for a site-relative path (absolute URLs pass through).
 pub fn absolute(base_url: &str, path: &str) -> String {
-    if path.starts_with("http://") || path.starts_with("https://") {
-        path.to_string()
-    } else {
-        format!(
-            "{base_url}{}",
-            if path.starts_with('/') {
-                path.to_string()
-            } else {
-                format!("/{path}")
-            }
-        )
-    }
+    crate::site::routes::absolute_url(base_url, path)
 }
 
 /// A short plain-text description from HTML: at most ~160 characters, cut at a word.

@@ -7,6 +7,7 @@ pub mod permalink;
 pub mod related;
 pub mod responses;
 pub mod routes;
+pub mod share;
 
 use crate::config::Config;
 use crate::content::slug::slugify;

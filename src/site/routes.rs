@@ -21,6 +21,14 @@ pub enum FeedOf {
     All,
 }
 
+/// Whose share card a [`Job::Card`] draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardOf {
+    Item(usize),
+    Channel(usize),
+    Author(usize),
+}
+
 /// One output file to produce; the variants carry indices into [`Site`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Job {
@@ -56,6 +64,8 @@ pub enum Job {
     /// `search/docs/<n>.json`.
     SearchDocs(usize),
     HighlightCss,
+    /// A 1200×630 PNG share card (SPEC §12).
+    Card(CardOf),
     /// A file of the site's or theme's `static/` folder, by output path.
     Static(String),
     /// Variant `v` of source image `s` ([`crate::media::Images::sources`]).
@@ -79,6 +89,7 @@ impl Job {
                 | Job::SearchTerms(_)
                 | Job::SearchDocs(_)
                 | Job::HighlightCss
+                | Job::Card(_)
                 | Job::Static(_)
                 | Job::Image(..)
                 | Job::Asset(_)
@@ -161,6 +172,32 @@ pub fn feed_url(base: &str, fmt: FeedFormat) -> String {
     }
 }
 
+/// Absolute URL for a site-relative path (absolute URLs pass through).
+pub fn absolute_url(base_url: &str, path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        path.to_string()
+    } else if path.starts_with('/') {
+        format!("{base_url}{path}")
+    } else {
+        format!("{base_url}/{path}")
+    }
+}
+
+/// URL of a share card. Items' cards are named after the item's URL
+/// (`/2024/05/x/` → `/cards/2024-05-x.png`), so a card keeps its address
+/// while its item does; channels and authors have folders of their own.
+pub fn card_url(site: &Site, of: CardOf) -> String {
+    match of {
+        CardOf::Item(i) => {
+            let url = &site.links[i].url;
+            let name = url.trim_end_matches(".html").trim_matches('/');
+            format!("/cards/{}.png", name.replace('/', "-"))
+        }
+        CardOf::Channel(c) => format!("/cards/channels/{}.png", site.channels[c].id),
+        CardOf::Author(a) => format!("/cards/authors/{}.png", site.authors[a].id),
+    }
+}
+
 /// Number of pages of a list of `len` items, `per` to a page (at least 1).
 pub fn page_count(len: usize, per: usize) -> usize {
     len.div_ceil(per.max(1)).max(1)
@@ -225,6 +262,9 @@ impl Routes {
         }
         for (p, url) in site.page_urls.iter().enumerate() {
             b.page(url, Job::Page(p), true);
+        }
+        for of in site.cards() {
+            b.page(&card_url(site, of), Job::Card(of), false);
         }
         b.page("/404.html", Job::NotFound, false);
         b.page("/search/", Job::Search, false);
@@ -401,6 +441,7 @@ impl Routes {
             .map(|r| &r.job)
             .filter(|job| match job {
                 Job::Item(j) => *j == i || shows_item(*j),
+                Job::Card(CardOf::Item(j)) => *j == i,
                 Job::Hub | Job::Channels | Job::Authors | Job::Tags | Job::Archive => true,
                 // Any term shard may hold one of the item's words.
                 Job::SearchIndex | Job::SearchTerms(_) => true,
@@ -420,6 +461,26 @@ impl Routes {
 }
 
 impl Site {
+    /// Whose cards the build draws: with `cards.enabled`, every item without
+    /// its own `image`, every channel and every author, in table order.
+    pub fn cards(&self) -> Vec<CardOf> {
+        if !self.config.cards.enabled {
+            return Vec::new();
+        }
+        let items = (0..self.items.len()).filter(|&i| self.items[i].image.is_none());
+        (items.map(CardOf::Item))
+            .chain((0..self.channels.len()).map(CardOf::Channel))
+            .chain((0..self.authors.len()).map(CardOf::Author))
+            .collect()
+    }
+
+    /// The card a page shows in link previews, when the build draws one.
+    pub fn card_of(&self, of: CardOf) -> Option<String> {
+        let drawn = self.config.cards.enabled
+            && !matches!(of, CardOf::Item(i) if self.items[i].image.is_some());
+        drawn.then(|| card_url(self, of))
+    }
+
     /// Every list with feeds: what it lists, the URL of its first page and
     /// its length, in table order (channels, authors, tags).
     pub fn list_bases(&self) -> Vec<(FeedOf, String, usize)> {

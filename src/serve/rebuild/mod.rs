@@ -164,7 +164,8 @@ impl Builder {
             Ok(loaded) => (loaded.site, loaded.theme, loaded.diagnostics),
             Err(d) => return failed(d),
         };
-        let renderer = Renderer::new(&site, &theme, &mut diags);
+        let cache = crate::cache::Cache::open(&self.opts.site_dir, None);
+        let renderer = Renderer::new(&site, &theme, &mut diags).map(|r| r.with_cache(cache));
         let Some(renderer) = renderer.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
             return failed(diags);
         };
