@@ -132,17 +132,18 @@ fn an_items_own_image_wins_over_the_card() {
     let s = copy_fixture("minimal");
     s.write(
         "articles/2020-04-17-bild.md",
-        "---\ntitle: Mit Bild\nauthors: [anna]\nchannels: [x]\nimage: /images/eigen.png\nimage_alt: Eigenes Bild\n---\nText.\n",
+        "---\ntitle: Mit Bild\nauthors: [anna]\nchannels: [x]\nimage: /images/eigen.svg\nimage_alt: Eigenes Bild\n---\nText.\n",
     );
     s.write(
-        "static/images/eigen.png",
+        // SVG: a raster file would be published as image variants instead.
+        "static/images/eigen.svg",
         include_bytes!("../themes/default/static/favicon.svg"),
     );
     s.build_ok(&[]);
     let html = s.read("2020/04/bild/index.html");
     assert_eq!(
         meta(&html, "og:image").as_deref(),
-        Some("https://minimal.example/images/eigen.png")
+        Some("https://minimal.example/images/eigen.svg")
     );
     assert_eq!(meta(&html, "og:image:alt").as_deref(), Some("Eigenes Bild"));
     assert_eq!(
