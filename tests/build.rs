@@ -830,6 +830,28 @@ fn two_articles_with_same_slug_and_month_are_a_duplicate_path() {
 }
 
 #[test]
+fn share_cards_named_alike_are_a_duplicate_path() {
+    // Card names flatten the item URL: `/2020/04/hallo/` and the link's
+    // `/2020/04-hallo/` would both write `cards/2020-04-hallo.png`.
+    let s = copy_fixture("minimal");
+    s.write(
+        "site.yaml",
+        "title: Minimal\nbase_url: https://minimal.example\nlanguage: de\n\
+         timezone: Europe/Berlin\npermalinks:\n  link: /:year/:month-:slug/\n",
+    );
+    s.write(
+        "links/2020-04-20-hallo.md",
+        "---\ntitle: Hallo draußen\nurl: https://example.org/a\nsource: Beispiel\ncurator: anna\n\
+         channels: [x]\n---\nGut.\n",
+    );
+    let r = s.build(&[]);
+    r.assert_code(1);
+    let line = r.assert_diagnostic("articles/2020-04-16-hallo.md:1:1", "duplicate-path");
+    assert_contains(&line, "cards/2020-04-hallo.png");
+    assert_contains(&line, "the share card of `links/2020-04-20-hallo.md`");
+}
+
+#[test]
 fn output_paths_differing_only_in_case_clash() {
     let (_s, r) = failing_build(
         "articles/2021-01-01-anderes.md",

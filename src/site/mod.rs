@@ -14,6 +14,7 @@ use crate::content::slug::slugify;
 use crate::content::{Author, Channel, Item, ItemKind, Page, Parsed};
 use crate::diagnostics::{Diagnostic, Location, Problem, RefKind, TargetField};
 use crate::discover::Kind;
+use routes::{CardOf, Job};
 use jiff::Zoned;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -329,7 +330,22 @@ impl Site {
     fn check_paths(&self, diags: &mut Vec<Diagnostic>) {
         let mut seen: FxHashMap<String, String> = FxHashMap::default();
         for r in self.routes.generated() {
-            seen.insert(r.path.to_lowercase(), format!("kurator's own `{}`", r.url));
+            let owner = match r.job {
+                Job::Card(CardOf::Item(i)) => {
+                    format!("the share card of `{}`", self.items[i].origin.rel)
+                }
+                _ => format!("kurator's own `{}`", r.url),
+            };
+            if let Some(other) = seen.insert(r.path.to_lowercase(), owner) {
+                // Only an item's share card is named after author-chosen text
+                // (its URL), so only it can meet another generated file.
+                if let Job::Card(CardOf::Item(i)) = r.job {
+                    diags.push(Diagnostic::new(
+                        self.items[i].origin.at("slug"),
+                        Problem::DuplicatePath { path: r.path.clone(), other },
+                    ));
+                }
+            }
         }
         let mut claim = |url: &str, owner: &str, loc: Location| {
             let key = permalink::output_path(url).to_lowercase();
