@@ -79,7 +79,11 @@ pub fn strip_tags(html: &str) -> String {
         match c {
             '<' => match rest.find('>') {
                 Some(end) => {
-                    space = !out.is_empty();
+                    // Inline tags (`<em>`, `<a>`, `<code>`) sit inside words and
+                    // before punctuation: only a block boundary separates words.
+                    if separates_words(&rest[1..end]) {
+                        space = !out.is_empty();
+                    }
                     rest = &rest[end + 1..];
                     continue;
                 }
@@ -100,6 +104,49 @@ pub fn strip_tags(html: &str) -> String {
     out
 }
 
+/// Whether the tag `inner` (between `<` and `>`) ends a run of text the way a
+/// browser lays it out: block elements, line breaks and table cells do.
+fn separates_words(inner: &str) -> bool {
+    // `sup`: footnote references are numbers after a word, not part of it.
+    const BLOCKS: [&str; 29] = [
+        "p",
+        "div",
+        "br",
+        "hr",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "figure",
+        "figcaption",
+        "section",
+        "article",
+        "aside",
+        "img",
+        "sup",
+    ];
+    let name = inner.trim_start_matches('/');
+    let end = name
+        .find(|c: char| c.is_whitespace() || c == '/')
+        .unwrap_or(name.len());
+    let name = &name[..end];
+    BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,7 +157,15 @@ mod tests {
             strip_tags("  <p>A &amp;lt; b</p>\n<p>c&quot;d &#39;e&#39;</p> "),
             "A &lt; b c\"d 'e'"
         );
-        assert_eq!(strip_tags("x<b>y</b>z <unclosed"), "x y z");
+        assert_eq!(strip_tags("x<b>y</b>z <unclosed"), "xyz");
+        assert_eq!(
+            strip_tags("<p>ein <em>kursiv</em>.</p><p>Neu</p>"),
+            "ein kursiv. Neu"
+        );
+        assert_eq!(
+            strip_tags("a<br>b<td>c</td><img src=x alt=\"\">d"),
+            "a b c d"
+        );
         assert_eq!(strip_tags("1 > 0 &nbsp;"), "1 > 0 &nbsp;");
     }
 }

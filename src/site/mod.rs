@@ -14,8 +14,8 @@ use crate::content::slug::slugify;
 use crate::content::{Author, Channel, Item, ItemKind, Page, Parsed};
 use crate::diagnostics::{Diagnostic, Location, Problem, RefKind, TargetField};
 use crate::discover::Kind;
-use routes::{CardOf, Job};
 use jiff::Zoned;
+use routes::{CardOf, Job};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Ids of author and channel files that exist but did not parse. Their own
@@ -342,7 +342,10 @@ impl Site {
                 if let Job::Card(CardOf::Item(i)) = r.job {
                     diags.push(Diagnostic::new(
                         self.items[i].origin.at("slug"),
-                        Problem::DuplicatePath { path: r.path.clone(), other },
+                        Problem::DuplicatePath {
+                            path: r.path.clone(),
+                            other,
+                        },
                     ));
                 }
             }
