@@ -376,6 +376,15 @@ fn media_is_copied_and_referenced_locally() {
 }
 
 #[test]
+fn media_that_is_not_a_folder_is_a_usage_error() {
+    let file = export();
+    let (_tmp, site, run) = import_with(&["--media", file.to_str().unwrap()]);
+    run.assert_code(2);
+    assert_contains(&run.stderr, "not a folder");
+    assert!(!site.exists(), "a refused import created the site");
+}
+
+#[test]
 fn without_media_absolute_urls_stay_with_one_warning() {
     let (_tmp, site, run) = import_with(&[]);
     run.assert_ok();

@@ -22,7 +22,8 @@ pub enum ImportCommand {
     },
 }
 
-/// Runs the import; exit 0 on success, 1 when the export or the site is unusable.
+/// Runs the import; exit 0 on success, 1 when the export or the site is
+/// unusable, 2 when an argument is.
 pub fn run(cmd: ImportCommand) -> i32 {
     let ImportCommand::Wordpress {
         export,
@@ -43,7 +44,10 @@ pub fn run(cmd: ImportCommand) -> i32 {
         }
         Err(e) => {
             eprintln!("error: {e}");
-            1
+            match e {
+                import::ImportError::Usage(_) => 2,
+                _ => 1,
+            }
         }
     }
 }

@@ -82,6 +82,8 @@ pub enum ImportError {
         hint: &'static str,
     },
     Site(String),
+    /// A command-line argument is unusable (exit 2, like clap's own errors).
+    Usage(String),
     Write(PathBuf, std::io::Error),
 }
 
@@ -100,7 +102,7 @@ impl std::fmt::Display for ImportError {
                 "{}:{line}:{column}: {message}\n  hint: {hint}\n  nothing was written",
                 file.display()
             ),
-            ImportError::Site(m) => write!(f, "{m}"),
+            ImportError::Site(m) | ImportError::Usage(m) => write!(f, "{m}"),
             ImportError::Write(p, e) => write!(
                 f,
                 "{}: cannot write: {e}; the files of this import were removed again",
@@ -112,18 +114,19 @@ impl std::fmt::Display for ImportError {
 
 /// Runs the import and returns its report.
 pub fn run(opts: &Options) -> Result<Report, ImportError> {
-    let file =
-        std::fs::File::open(&opts.export).map_err(|e| ImportError::Read(opts.export.clone(), e))?;
-    let export = wordpress::parse(std::io::BufReader::with_capacity(256 * 1024, file))
-        .map_err(|e| xml_error(&opts.export, e))?;
+    // Arguments first: a wrong flag should not wait for a large export to parse.
     if let Some(m) = &opts.media {
         if !m.is_dir() {
-            return Err(ImportError::Site(format!(
+            return Err(ImportError::Usage(format!(
                 "--media {}: not a folder; pass a copy of wp-content/uploads",
                 m.display()
             )));
         }
     }
+    let file =
+        std::fs::File::open(&opts.export).map_err(|e| ImportError::Read(opts.export.clone(), e))?;
+    let export = wordpress::parse(std::io::BufReader::with_capacity(256 * 1024, file))
+        .map_err(|e| xml_error(&opts.export, e))?;
     let mut report = Report::default();
     let (target, site_yaml) = target(&opts.into, &export)?;
     let mut media = media::Media::new(opts.media.clone());
