@@ -104,47 +104,60 @@ pub fn strip_tags(html: &str) -> String {
     out
 }
 
+/// HTML elements that lay out as blocks of their own (flow content that
+/// starts a new line in every browser's default style sheet).
+pub const BLOCK_ELEMENTS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "figure",
+    "figcaption",
+    "hr",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "main",
+    "nav",
+    "details",
+    "summary",
+    "address",
+    "form",
+];
+
+/// Whether `name` (any case) is one of [`BLOCK_ELEMENTS`].
+pub fn is_block_element(name: &str) -> bool {
+    BLOCK_ELEMENTS.iter().any(|b| b.eq_ignore_ascii_case(name))
+}
+
 /// Whether the tag `inner` (between `<` and `>`) ends a run of text the way a
-/// browser lays it out: block elements, line breaks and table cells do.
+/// browser lays it out: blocks, table cells and line breaks do; so do images
+/// and footnote references (`sup`), never part of the word before them.
 fn separates_words(inner: &str) -> bool {
-    // `sup`: footnote references are numbers after a word, not part of it.
-    const BLOCKS: [&str; 29] = [
-        "p",
-        "div",
-        "br",
-        "hr",
-        "li",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "pre",
-        "table",
-        "tr",
-        "td",
-        "th",
-        "figure",
-        "figcaption",
-        "section",
-        "article",
-        "aside",
-        "img",
-        "sup",
-    ];
     let name = inner.trim_start_matches('/');
     let end = name
         .find(|c: char| c.is_whitespace() || c == '/')
         .unwrap_or(name.len());
     let name = &name[..end];
-    BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name))
+    is_block_element(name)
+        || ["br", "img", "sup", "tr", "td", "th"]
+            .iter()
+            .any(|b| b.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]

@@ -112,45 +112,10 @@ struct Walker<'a, 'b> {
     too_deep: bool,
 }
 
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "ul",
-    "ol",
-    "li",
-    "dl",
-    "dt",
-    "dd",
-    "blockquote",
-    "pre",
-    "table",
-    "figure",
-    "figcaption",
-    "hr",
-    "section",
-    "article",
-    "aside",
-    "header",
-    "footer",
-    "main",
-    "nav",
-    "details",
-    "summary",
-    "address",
-    "center",
-    "iframe",
-    "html",
-    "body",
-    "script",
-    "style",
-    "noscript",
-    "form",
+/// Elements the converter treats as blocks beyond HTML's layout blocks:
+/// WordPress content embeds, and document wrappers of pasted pages.
+const EXTRA_BLOCKS: &[&str] = &[
+    "center", "iframe", "html", "body", "script", "style", "noscript",
 ];
 
 fn has_class(n: &Handle, class: &str) -> bool {
@@ -159,7 +124,9 @@ fn has_class(n: &Handle, class: &str) -> bool {
 
 fn is_block(n: &Handle) -> bool {
     match &n.data {
-        NodeData::Element { name, .. } => BLOCKS.contains(&&*name.local),
+        NodeData::Element { name, .. } => {
+            crate::html::is_block_element(&name.local) || EXTRA_BLOCKS.contains(&&*name.local)
+        }
         NodeData::Comment { contents } => is_more(contents),
         NodeData::Document => true,
         _ => false,
