@@ -83,6 +83,8 @@ pub struct Index {
     terms: Vec<(String, Vec<Posting>)>,
     /// Term positions per term shard.
     by_shard: Vec<Vec<usize>>,
+    /// Per typo shard: (typo key, term position), sorted.
+    by_typo: Vec<Vec<(String, u32)>>,
 }
 
 /// What the renderer caches for search between `serve` rebuilds.
@@ -110,11 +112,13 @@ impl Cache {
 }
 
 pub use crate::site::routes::search_term_shards as term_shards;
+pub use crate::site::routes::search_typo_shards as typo_shards;
 
 /// The bytes of one search file.
 pub fn render(r: &Renderer, job: &Job) -> Vec<u8> {
     match job {
-        Job::SearchFacets => shards::facets(r),
+        Job::SearchFacets(k) => shards::facets(r, *k),
+        Job::SearchTypos(k) => shards::typos(index(r), *k),
         Job::SearchTerms(k) => shards::terms(r, index(r), *k),
         Job::SearchDocs(k) => shards::docs(r, *k),
         _ => shards::manifest(r),
@@ -300,7 +304,22 @@ fn merge(r: &Renderer) -> Index {
     for (k, (t, _)) in terms.iter().enumerate() {
         by_shard[fold::shard_of(t, shards)].push(k);
     }
-    Index { terms, by_shard }
+    let typos = typo_shards(r.views.site);
+    let mut by_typo = vec![Vec::new(); typos];
+    for (k, (t, _)) in terms.iter().enumerate() {
+        for key in fold::typo_keys(t) {
+            let at = fold::typo_shard_of(&key, typos);
+            by_typo[at].push((key, u32::try_from(k).unwrap_or(u32::MAX)));
+        }
+    }
+    for list in &mut by_typo {
+        list.sort_unstable();
+    }
+    Index {
+        terms,
+        by_shard,
+        by_typo,
+    }
 }
 
 #[cfg(test)]
