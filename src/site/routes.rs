@@ -252,6 +252,36 @@ pub fn sitemap_chunks(n: usize) -> usize {
     n.div_ceil(SITEMAP_MAX_URLS).max(1)
 }
 
+/// The search index's files (docs/search.md). One call, so that a
+/// benchmark can build the site without them (bench/search.py).
+fn search_routes(b: &mut Builder, site: &Site) {
+    b.page("/search/manifest.json", Job::SearchIndex, false);
+    for k in 0..search_facet_files(site) {
+        b.page(
+            &format!("/search/facets/{k}.json"),
+            Job::SearchFacets(k),
+            false,
+        );
+    }
+    for k in 0..search_typo_shards(site) {
+        b.page(
+            &format!("/search/typos/{k}.json"),
+            Job::SearchTypos(k),
+            false,
+        );
+    }
+    for k in 0..search_term_shards(site) {
+        b.page(
+            &format!("/search/terms/{k}.json"),
+            Job::SearchTerms(k),
+            false,
+        );
+    }
+    for k in 0..site.items.len().div_ceil(SEARCH_DOCS_PER_SHARD) {
+        b.page(&format!("/search/docs/{k}.json"), Job::SearchDocs(k), false);
+    }
+}
+
 impl Routes {
     /// Computes every route of `site`. `statics` are the output paths of the
     /// files under `static/` (site and theme).
@@ -294,31 +324,7 @@ impl Routes {
         b.page("/404.html", Job::NotFound, false);
         b.page("/search/", Job::Search, false);
         b.page("/robots.txt", Job::Robots, false);
-        b.page("/search/manifest.json", Job::SearchIndex, false);
-        for k in 0..search_facet_files(site) {
-            b.page(
-                &format!("/search/facets/{k}.json"),
-                Job::SearchFacets(k),
-                false,
-            );
-        }
-        for k in 0..search_typo_shards(site) {
-            b.page(
-                &format!("/search/typos/{k}.json"),
-                Job::SearchTypos(k),
-                false,
-            );
-        }
-        for k in 0..search_term_shards(site) {
-            b.page(
-                &format!("/search/terms/{k}.json"),
-                Job::SearchTerms(k),
-                false,
-            );
-        }
-        for k in 0..site.items.len().div_ceil(SEARCH_DOCS_PER_SHARD) {
-            b.page(&format!("/search/docs/{k}.json"), Job::SearchDocs(k), false);
-        }
+        search_routes(&mut b, site);
         b.page("/css/highlight.css", Job::HighlightCss, false);
         for (k, (alias, _)) in site.aliases.iter().enumerate() {
             b.page(alias, Job::Alias(k), false);

@@ -2,8 +2,8 @@
 //! is JSON written by serde_json, so content is always JSON text.
 
 use super::{
-    fold, item, term_shards, typo_shards, weight, Index, BODY, DOCS_PER_SHARD, PART, SUMMARY, TOP,
-    WEIGHT,
+    fold, item, term_shards, typo_shards, weight, Index, Postings, BODY, DOCS_PER_SHARD, PART,
+    SUMMARY, TOP, WEIGHT,
 };
 use crate::content::ItemKind;
 use crate::render::Renderer;
@@ -157,17 +157,17 @@ pub(super) fn typos(index: &Index, k: usize) -> Vec<u8> {
 /// A term's postings in ranking order (best field first, then newest), the
 /// first [`CARRY_DEPTH`] of them. Weights take few values: one pass per
 /// value instead of a sort of the whole list.
-fn ranked(list: &[(u32, u8, u32)]) -> Vec<(u32, u8, u32)> {
+fn ranked(list: &Postings) -> Vec<(u32, u8)> {
     let mut levels: Vec<u32> = WEIGHT.to_vec();
     levels.sort_unstable_by(|a, b| b.cmp(a));
-    let weights: Vec<u32> = list.iter().map(|p| weight(p.1)).collect();
+    let weights: Vec<u32> = list.bits.iter().map(|&b| weight(b)).collect();
     let mut out = Vec::with_capacity(list.len().min(CARRY_DEPTH));
     for w in levels {
         for (p, _) in list.iter().zip(&weights).filter(|(_, &x)| x == w) {
             if out.len() == CARRY_DEPTH {
                 return out;
             }
-            out.push(*p);
+            out.push(p);
         }
     }
     out
@@ -181,7 +181,7 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
     // Written by hand, not through `serde_json::Value`: the benchmark site's
     // shards hold nine million numbers. Strings still go through serde_json.
     let ids = index.by_shard.get(k).map(Vec::as_slice).unwrap_or(&[]);
-    let ranks: Vec<Vec<(u32, u8, u32)>> = ids.iter().map(|&t| ranked(&index.terms[t].1)).collect();
+    let ranks: Vec<Vec<(u32, u8)>> = ids.iter().map(|&t| ranked(&index.terms[t].1)).collect();
     let mut out = Vec::with_capacity(16 * 1024);
     out.extend_from_slice(b"{\"v\":2,\"terms\":[");
     let mut with_snippet: FxHashSet<u32> = FxHashSet::default();
@@ -195,7 +195,7 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
         // Postings as pairs: gap to the previous document, field bits.
         out.extend_from_slice(b",[");
         let mut prev = 0;
-        for (j, &(doc, bits, _)) in list.iter().enumerate() {
+        for (j, (doc, bits)) in list.iter().enumerate() {
             if j > 0 {
                 out.push(b',');
             }
@@ -205,8 +205,9 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
             prev = doc;
         }
         out.extend_from_slice(b"],[");
-        for (j, &(doc, bits, at)) in rank.iter().take(TOP).enumerate() {
+        for (j, &(doc, bits)) in rank.iter().take(TOP).enumerate() {
             with_snippet.insert(doc);
+            let at = item(r, doc as usize).offset(term, bits);
             if j > 0 {
                 out.push(b',');
             }
@@ -224,7 +225,7 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
     'deep: for j in TOP..CARRY_DEPTH {
         let mut any = false;
         for rank in &ranks {
-            if let Some(&(doc, _, _)) = rank.get(j) {
+            if let Some(&(doc, _)) = rank.get(j) {
                 if carried.len() >= limit {
                     break 'deep;
                 }
