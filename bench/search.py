@@ -9,9 +9,9 @@
    fallback is not used: the budgets are stated on the reference corpus) with
    N articles and N/2 links, unless it is already there.
 2. Build time: `kurator build` with the index and a kurator built from the
-   same source without the search jobs (`--noindex`, else built here from
+   same source without the index's routes (`--noindex`, else built here from
    `git archive HEAD` with the one line that adds them removed), alternating,
-   `--runs` times each; median wall time.
+   `--runs` times each; median wall time, CPU time and peak RSS.
 3. Indexes the same built folder with Pagefind (npm `pagefind`), timed, with
    its peak RSS.
 4. Serves the folder on loopback the way a static host would (gzip for text
@@ -43,7 +43,8 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 GEN = REPO.parent / "shared" / "bench" / "gen.py"
-QUERIES = ["kultur", "gesellschaft", "entwick", "müller", "gesellschft", "datenschutz", "kultur wandel"]
+QUERIES = ["kultur", "gesellschaft", "entwick", "müller", "gesellschft", "datenschutz", "kultur wandel",
+           "daten cloud strategie", "esellschaft", "gseellschaft"]
 KURATOR_PROBE: list[Path] = []
 GZIP_TYPES = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".wasm", ".mjs"}
 
@@ -89,7 +90,8 @@ def corpus(work: Path, n: int) -> Path:
 
 
 def noindex_binary(work: Path) -> Path:
-    """kurator from HEAD with the search jobs left out of `Renderer::jobs`."""
+    """kurator from HEAD with the search index's routes left out
+    (`search_routes` in src/site/routes.rs)."""
     src, target = work / "noindex-src", work / "noindex-target"
     binary = target / "release" / "kurator"
     if binary.exists():
@@ -98,11 +100,11 @@ def noindex_binary(work: Path) -> Path:
     src.mkdir(parents=True)
     archive = subprocess.run(["git", "-C", str(REPO), "archive", "HEAD"], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
-    mod = src / "src" / "render" / "mod.rs"
+    mod = src / "src" / "site" / "routes.rs"
     text = mod.read_text()
-    line = "        jobs.extend(search::jobs(site));\n"
+    line = "        search_routes(&mut b, site);\n"
     if line not in text:
-        raise SystemExit("bench/search.py: cannot find the search jobs in src/render/mod.rs")
+        raise SystemExit("bench/search.py: cannot find the search routes in src/site/routes.rs")
     mod.write_text(text.replace(line, ""))
     if not target.exists() and (REPO / "target" / "release").is_dir():
         log("seeding the no-index build from target/release ...")

@@ -339,7 +339,7 @@ fn every_page_type_is_written() {
         "old/url/index.html",
         "files/hallo.txt",
         "search/manifest.json",
-        "search/facets.json",
+        "search/facets/0.json",
         "search/terms/0.json",
         "search/docs/0.json",
         "sitemap.xml",

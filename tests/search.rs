@@ -106,18 +106,100 @@ fn search_index_finds_compound_parts_and_folds_umlauts() {
 fn search_manifest_lists_what_the_filters_offer() {
     let b = build_ok(&search_site(), &[]);
     let m = json(&b, "search/manifest.json");
-    assert_eq!(m["v"], 1);
+    assert_eq!(m["v"], 2);
     assert_eq!(m["langs"], serde_json::json!(["de", "en"]));
     assert_eq!(m["channels"].as_array().unwrap().len(), 2);
     assert_eq!(
         m["authors"],
         serde_json::json!(["Anna Alpha", "Bernd Beta"])
     );
-    let f = json(&b, "search/facets.json");
+    // One facet file per value: kinds, languages, channels, authors.
+    let docs = |k: u64| -> Vec<u64> {
+        let f = json(&b, &format!("search/facets/{k}.json"));
+        let mut d = 0;
+        let gaps = f["docs"].as_array().unwrap().iter();
+        gaps.map(|g| {
+            d += g.as_u64().unwrap();
+            d
+        })
+        .collect()
+    };
     let n = m["docs"].as_u64().unwrap() as usize;
-    assert_eq!(f["k"].as_str().unwrap().chars().count(), n);
-    assert_eq!(f["k"].as_str().unwrap().matches('l').count(), 1);
-    assert_eq!(f["c"].as_array().unwrap().len(), n);
+    let (articles, links) = (docs(0), docs(1));
+    assert_eq!(links.len(), 1);
+    assert_eq!(articles.len() + links.len(), n);
+    let f = &m["facets"];
+    let en = docs(f["lang"].as_u64().unwrap() + 1);
+    assert_eq!(en, [doc_of(&b, "Kultur at work, in English")]);
+    let bernd = docs(f["author"].as_u64().unwrap() + 1);
+    assert!(bernd.contains(&doc_of(&b, "Kultur at work, in English")));
+    // A small facet carries its documents' records.
+    let rec = json(
+        &b,
+        &format!("search/facets/{}.json", f["author"].as_u64().unwrap() + 1),
+    );
+    assert_eq!(rec["recs"].as_array().unwrap().len(), bernd.len());
+}
+
+#[test]
+fn search_typo_shards_name_terms_by_their_typo_key() {
+    let b = build_ok(&search_site(), &[]);
+    let m = json(&b, "search/manifest.json");
+    let mut found = Vec::new();
+    for k in 0..m["typoShards"].as_u64().unwrap() {
+        let shard = json(&b, &format!("search/typos/{k}.json"));
+        for e in shard["keys"].as_array().unwrap() {
+            for t in e[1].as_array().unwrap() {
+                if t[0] == "fuhrung" {
+                    found.push(e[0].as_str().unwrap().to_string());
+                }
+            }
+        }
+    }
+    found.sort();
+    // docs/search.md: the keys of "fuhrung".
+    assert_eq!(found, ["hru", "hun", "run", "ung"]);
+}
+
+#[test]
+fn search_term_shards_carry_records_beyond_the_best_ten() {
+    let b = build_ok(&search_site(), &[]);
+    let m = json(&b, "search/manifest.json");
+    let shard = (0..m["termShards"].as_u64().unwrap())
+        .map(|k| json(&b, &format!("search/terms/{k}.json")))
+        .find(|s| {
+            s["terms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e[0] == "notiz")
+        })
+        .unwrap();
+    let notiz = shard["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e[0] == "notiz")
+        .unwrap();
+    // Twelve notes: ten in the best list, all twelve carried with records.
+    assert_eq!(notiz[2].as_array().unwrap().len(), 10);
+    let carried: Vec<u64> = shard["docs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d[0].as_u64().unwrap())
+        .collect();
+    for title in (1..=12).map(|i| format!("Notiz {i}")) {
+        assert!(carried.contains(&doc_of(&b, &title)), "{title}");
+    }
+    // Records without a snippet of their own carry the summary's opening.
+    let opening = shard["docs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d[1]["s"].is_string())
+        .count();
+    assert!(opening >= 2, "{opening}");
 }
 
 #[test]
@@ -126,10 +208,11 @@ fn search_file_names_do_not_depend_on_words() {
     for rel in list_files(&b.out.join("search")) {
         let ok = rel == "index.html"
             || rel == "manifest.json"
-            || rel == "facets.json"
             || rel
                 .strip_prefix("terms/")
                 .or_else(|| rel.strip_prefix("docs/"))
+                .or_else(|| rel.strip_prefix("facets/"))
+                .or_else(|| rel.strip_prefix("typos/"))
                 .and_then(|r| r.strip_suffix(".json"))
                 .is_some_and(|n| n.parse::<u32>().is_ok());
         assert!(ok, "unexpected search file {rel}");

@@ -200,9 +200,11 @@ impl<'a> Renderer<'a> {
             Job::Sitemap(k) => Body::Bytes(sitemap::sitemap(self, *k)),
             Job::SitemapIndex => Body::Bytes(sitemap::index(self)),
             Job::Robots => Body::Bytes(sitemap::robots(self)),
-            Job::SearchIndex | Job::SearchFacets | Job::SearchTerms(_) | Job::SearchDocs(_) => {
-                Body::Bytes(search::render(self, &route.job))
-            }
+            Job::SearchIndex
+            | Job::SearchFacets(_)
+            | Job::SearchTypos(_)
+            | Job::SearchTerms(_)
+            | Job::SearchDocs(_) => Body::Bytes(search::render(self, &route.job)),
             Job::HighlightCss => Body::Bytes(self.highlight_css.clone().into_bytes()),
             Job::Card(of) => Body::Bytes(cards::render(self, *of)?),
             Job::Static(p) => match &self.views.theme.statics[p] {

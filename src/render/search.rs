@@ -53,9 +53,11 @@ pub struct ItemTerms {
     /// allocation per item instead of one per term (15,000 items hold
     /// millions of terms).
     words: String,
-    /// Per term of `words`: (end in `words`, field bits, byte offset of its
-    /// first word in `text`).
-    terms: Vec<(u32, u8, u32)>,
+    /// Per term of `words`: its end in `words`, and its field bits (top
+    /// byte) with the byte offset of its first word in `text` (low 24 bits:
+    /// texts past 16 MiB point their snippets at that mark). Eight bytes a
+    /// term, not twelve.
+    terms: Vec<(u32, u32)>,
     /// Summary, then the rest of the body, as plain text: snippets come
     /// from here.
     text: String,
@@ -65,24 +67,95 @@ impl ItemTerms {
     /// (term, field bits, offset in `text`) in term order.
     fn iter(&self) -> impl Iterator<Item = (&str, u8, u32)> + '_ {
         let mut start = 0;
-        self.terms.iter().map(move |&(end, bits, at)| {
+        self.terms.iter().map(move |&(end, packed)| {
             let t = &self.words[start..end as usize];
             start = end as usize;
-            (t, bits, at)
+            (t, (packed >> 24) as u8, packed & AT_MASK)
         })
+    }
+
+    /// Field bits and text offset of `term`, if the item has the word.
+    fn find(&self, term: &str) -> Option<(u8, u32)> {
+        let word = |k: usize| {
+            let start = if k == 0 {
+                0
+            } else {
+                self.terms[k - 1].0 as usize
+            };
+            &self.words[start..self.terms[k].0 as usize]
+        };
+        let (mut lo, mut hi) = (0, self.terms.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match word(mid).cmp(term) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    let packed = self.terms[mid].1;
+                    return Some(((packed >> 24) as u8, packed & AT_MASK));
+                }
+            }
+        }
+        None
+    }
+
+    /// Where the snippet of a posting with `bits` for `term` starts: the
+    /// term's own first word in the text, else the first word in the text
+    /// that holds it as a compound part. Only the best ten of each term
+    /// need this, so postings do not store it.
+    fn offset(&self, term: &str, bits: u8) -> u32 {
+        let text = SUMMARY | BODY;
+        if bits & text != 0 {
+            if let Some((_, at)) = self.find(term) {
+                return at;
+            }
+        }
+        self.iter()
+            .filter(|(t, b, _)| b & text != 0 && t.len() > term.len() && t.contains(term))
+            .map(|(_, _, at)| at)
+            .min()
+            .unwrap_or(0)
     }
 }
 
-/// One posting: document, field bits, byte offset of the match in the
-/// document's text.
-type Posting = (u32, u8, u32);
+/// Text offsets kept per term of an item: 24 bits.
+const AT_MASK: u32 = (1 << 24) - 1;
+
+/// A term's postings in document order: documents and their field bits
+/// side by side, five bytes a posting, sized exactly.
+#[derive(Default)]
+pub struct Postings {
+    /// Document numbers, ascending.
+    pub docs: Vec<u32>,
+    /// Field bits per document.
+    pub bits: Vec<u8>,
+}
+
+impl Postings {
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// (document, bits) pairs in document order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, u8)> + '_ {
+        self.docs.iter().copied().zip(self.bits.iter().copied())
+    }
+}
 
 /// The merged index over all items.
 pub struct Index {
-    /// Sorted by term; postings in document order: (doc, bits, offset).
-    terms: Vec<(String, Vec<Posting>)>,
+    /// Sorted by term; postings in document order.
+    terms: Vec<(String, Postings)>,
     /// Term positions per term shard.
     by_shard: Vec<Vec<usize>>,
+    /// Per typo shard: (typo key, term position), sorted.
+    by_typo: Vec<Vec<(String, u32)>>,
 }
 
 /// What the renderer caches for search between `serve` rebuilds.
@@ -110,11 +183,13 @@ impl Cache {
 }
 
 pub use crate::site::routes::search_term_shards as term_shards;
+pub use crate::site::routes::search_typo_shards as typo_shards;
 
 /// The bytes of one search file.
 pub fn render(r: &Renderer, job: &Job) -> Vec<u8> {
     match job {
-        Job::SearchFacets => shards::facets(r),
+        Job::SearchFacets(k) => shards::facets(r, *k),
+        Job::SearchTypos(k) => shards::typos(index(r), *k),
         Job::SearchTerms(k) => shards::terms(r, index(r), *k),
         Job::SearchDocs(k) => shards::docs(r, *k),
         _ => shards::manifest(r),
@@ -207,7 +282,8 @@ fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
     let mut terms = Vec::with_capacity(sorted.len());
     for (t, (bits, at)) in sorted {
         words.push_str(&t);
-        terms.push((u32::try_from(words.len()).unwrap_or(u32::MAX), bits, at));
+        let end = u32::try_from(words.len()).unwrap_or(u32::MAX);
+        terms.push((end, u32::from(bits) << 24 | at.min(AT_MASK)));
     }
     ItemTerms { words, terms, text }
 }
@@ -259,48 +335,61 @@ fn merge(r: &Renderer) -> Index {
         .map(|t| (*t, parts(t, &vocab)))
         .filter(|(_, p)| !p.is_empty())
         .collect();
-    let mut postings: FxHashMap<String, Vec<Posting>> = FxHashMap::default();
+    let mut postings: FxHashMap<String, Postings> = FxHashMap::default();
+    let mut local: FxHashMap<&str, u8> = FxHashMap::default();
     for i in 0..n {
         let doc = u32::try_from(i).unwrap_or(u32::MAX);
-        let mut local: FxHashMap<&str, (u8, u32)> = FxHashMap::default();
-        for (t, f, at) in item(r, i).iter() {
-            let e = local.entry(t).or_insert((0, at));
-            e.0 |= f;
-            e.1 = at;
+        local.clear();
+        for (t, f, _) in item(r, i).iter() {
+            *local.entry(t).or_insert(0) |= f;
         }
-        for (t, f, at) in item(r, i).iter() {
+        for (t, f, _) in item(r, i).iter() {
             let Some(ps) = part_memo.get(t) else {
                 continue;
             };
             for p in ps {
-                let e = local.entry(p.as_str()).or_insert((0, at));
-                if e.0 & (SUMMARY | BODY | (SUMMARY | BODY) << PART) == 0 {
-                    e.1 = at;
-                }
-                e.0 |= f << PART;
+                *local.entry(p.as_str()).or_insert(0) |= f << PART;
             }
         }
-        // `local` borrows strings kept alive by `part_memo` and the items;
-        // own them once per posting list.
-        let mut sorted: Vec<(&str, (u8, u32))> = local.into_iter().collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (t, (f, at)) in sorted {
-            match postings.get_mut(t) {
-                Some(list) => list.push((doc, f, at)),
-                None => {
-                    postings.insert(t.to_string(), vec![(doc, f, at)]);
-                }
-            }
+        // Documents come in order, so each list stays sorted.
+        for (&t, &f) in &local {
+            let list = match postings.get_mut(t) {
+                Some(list) => list,
+                None => postings.entry(t.to_string()).or_default(),
+            };
+            list.docs.push(doc);
+            list.bits.push(f);
         }
     }
-    let mut terms: Vec<(String, Vec<Posting>)> = postings.into_iter().collect();
+    let mut terms: Vec<(String, Postings)> = postings.into_iter().collect();
     terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Growth left up to half of each list unused; the index lives until
+    // the last term shard is written.
+    for (_, p) in &mut terms {
+        p.docs.shrink_to_fit();
+        p.bits.shrink_to_fit();
+    }
     let shards = term_shards(r.views.site);
     let mut by_shard = vec![Vec::new(); shards];
     for (k, (t, _)) in terms.iter().enumerate() {
         by_shard[fold::shard_of(t, shards)].push(k);
     }
-    Index { terms, by_shard }
+    let typos = typo_shards(r.views.site);
+    let mut by_typo = vec![Vec::new(); typos];
+    for (k, (t, _)) in terms.iter().enumerate() {
+        for key in fold::typo_keys(t) {
+            let at = fold::typo_shard_of(&key, typos);
+            by_typo[at].push((key, u32::try_from(k).unwrap_or(u32::MAX)));
+        }
+    }
+    for list in &mut by_typo {
+        list.sort_unstable();
+    }
+    Index {
+        terms,
+        by_shard,
+        by_typo,
+    }
 }
 
 #[cfg(test)]

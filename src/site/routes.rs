@@ -57,8 +57,10 @@ pub enum Job {
     Robots,
     /// `search/manifest.json`.
     SearchIndex,
-    /// `search/facets.json`.
-    SearchFacets,
+    /// `search/facets/<n>.json`: the documents of one filter value.
+    SearchFacets(usize),
+    /// `search/typos/<n>.json`: terms by typo key.
+    SearchTypos(usize),
     /// `search/terms/<n>.json`.
     SearchTerms(usize),
     /// `search/docs/<n>.json`.
@@ -85,7 +87,8 @@ impl Job {
                 | Job::SitemapIndex
                 | Job::Robots
                 | Job::SearchIndex
-                | Job::SearchFacets
+                | Job::SearchFacets(_)
+                | Job::SearchTypos(_)
                 | Job::SearchTerms(_)
                 | Job::SearchDocs(_)
                 | Job::HighlightCss
@@ -222,9 +225,61 @@ pub fn search_term_shards(site: &Site) -> usize {
         .clamp(1, 1024)
 }
 
+/// Search typo shards: one per eight term shards, from 1 to 128 (each
+/// lists terms by [typo key](crate::render::search::fold::typo_key), a
+/// few bytes per term).
+pub fn search_typo_shards(site: &Site) -> usize {
+    (search_term_shards(site) / 8).clamp(1, 128)
+}
+
+/// The languages of a site's items, sorted, each once (the search's
+/// language filter).
+pub fn search_langs(site: &Site) -> Vec<&str> {
+    let mut langs: Vec<&str> = site.links.iter().map(|l| l.lang.as_str()).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    langs
+}
+
+/// Search facet files: one per kind (article, link), language, channel
+/// and author, in that order.
+pub fn search_facet_files(site: &Site) -> usize {
+    2 + search_langs(site).len() + site.channels.len() + site.authors.len()
+}
+
 /// Number of sitemap files for `n` URLs.
 pub fn sitemap_chunks(n: usize) -> usize {
     n.div_ceil(SITEMAP_MAX_URLS).max(1)
+}
+
+/// The search index's files (docs/search.md). One call, so that a
+/// benchmark can build the site without them (bench/search.py).
+fn search_routes(b: &mut Builder, site: &Site) {
+    b.page("/search/manifest.json", Job::SearchIndex, false);
+    for k in 0..search_facet_files(site) {
+        b.page(
+            &format!("/search/facets/{k}.json"),
+            Job::SearchFacets(k),
+            false,
+        );
+    }
+    for k in 0..search_typo_shards(site) {
+        b.page(
+            &format!("/search/typos/{k}.json"),
+            Job::SearchTypos(k),
+            false,
+        );
+    }
+    for k in 0..search_term_shards(site) {
+        b.page(
+            &format!("/search/terms/{k}.json"),
+            Job::SearchTerms(k),
+            false,
+        );
+    }
+    for k in 0..site.items.len().div_ceil(SEARCH_DOCS_PER_SHARD) {
+        b.page(&format!("/search/docs/{k}.json"), Job::SearchDocs(k), false);
+    }
 }
 
 impl Routes {
@@ -269,18 +324,7 @@ impl Routes {
         b.page("/404.html", Job::NotFound, false);
         b.page("/search/", Job::Search, false);
         b.page("/robots.txt", Job::Robots, false);
-        b.page("/search/manifest.json", Job::SearchIndex, false);
-        b.page("/search/facets.json", Job::SearchFacets, false);
-        for k in 0..search_term_shards(site) {
-            b.page(
-                &format!("/search/terms/{k}.json"),
-                Job::SearchTerms(k),
-                false,
-            );
-        }
-        for k in 0..site.items.len().div_ceil(SEARCH_DOCS_PER_SHARD) {
-            b.page(&format!("/search/docs/{k}.json"), Job::SearchDocs(k), false);
-        }
+        search_routes(&mut b, site);
         b.page("/css/highlight.css", Job::HighlightCss, false);
         for (k, (alias, _)) in site.aliases.iter().enumerate() {
             b.page(alias, Job::Alias(k), false);
@@ -444,7 +488,9 @@ impl Routes {
                 Job::Card(CardOf::Item(j)) => *j == i,
                 Job::Hub | Job::Channels | Job::Authors | Job::Tags | Job::Archive => true,
                 // Any term shard may hold one of the item's words.
+                // Facet files carry records; typo shards follow the words.
                 Job::SearchIndex | Job::SearchTerms(_) => true,
+                Job::SearchFacets(_) | Job::SearchTypos(_) => true,
                 Job::SearchDocs(k) => *k == i / SEARCH_DOCS_PER_SHARD,
                 Job::ArchiveYear(y) => *y == year,
                 Job::Channel(c, p) => channel_page.get(c) == Some(&Some(*p)),

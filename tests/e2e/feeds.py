@@ -435,8 +435,8 @@ def check_search_index(out, base, expect):
         fail("/search/manifest.json", f"unreadable: {e}")
         return None
     n = m.get("docs")
-    if m.get("v") != 1 or not isinstance(n, int) or n < 1:
-        fail("/search/manifest.json", f"not a version-1 manifest of a non-empty site: {m!r:.200}")
+    if m.get("v") != 2 or not isinstance(n, int) or n < 1:
+        fail("/search/manifest.json", f"not a version-2 manifest of a non-empty site: {m!r:.200}")
         return None
     index, size = [], 0
     for k in range((n + m["docShard"] - 1) // m["docShard"]):

@@ -20,6 +20,10 @@ const same = (got, want, what) => {
 for (const [word, want] of table.fold) same(search.fold(word), want, `fold(${JSON.stringify(word)})`);
 for (const [text, want] of table.terms) same(search.terms(text), want, `terms(${JSON.stringify(text)})`);
 for (const [term, n, want] of table.shard) same(search.shardOf(term, n), want, `shardOf(${JSON.stringify(term)}, ${n})`);
+for (const [word, key, keys] of table.typo) {
+  same(search.typoKey(word), key, `typoKey(${JSON.stringify(word)})`);
+  same(search.typoKeys(word), keys, `typoKeys(${JSON.stringify(word)})`);
+}
 // Matching rules of docs/search.md that live in the browser only.
 same(search.quality("fuhrung", "fuhrung"), 1, "exact");
 same(search.quality("fuh", "fuhrung") > 0, true, "prefix of three letters");
@@ -29,7 +33,7 @@ same(search.quality("kutlur", "kultur") > 0, true, "two letters swapped");
 same(search.quality("hunt", "hund"), 0, "no typo below five letters");
 same(search.quality("kulxxr", "kultur"), 0, "two typos");
 same(search.weight(1) > search.weight(2) && search.weight(2) > search.weight(4) && search.weight(4) > search.weight(8), true, "title > names > summary > body");
-const n = table.fold.length + table.terms.length + table.shard.length + 8;
+const n = table.fold.length + table.terms.length + table.shard.length + 2 * table.typo.length + 8;
 if (failed) {
   console.log(`fold.mjs: ${failed} of ${n} cases failed`);
   process.exit(1);

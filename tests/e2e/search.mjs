@@ -69,6 +69,16 @@ const results = () => page.$$eval("#search-results > li", (lis) => lis.map((li) 
   badge: li.querySelector(".badge")?.className || "",
 })));
 const titles = (rs) => rs.map((r) => r.title);
+// Searches for `q` on a freshly loaded page (nothing cached) and returns the
+// results and the index files requested after typing.
+async function fresh(q) {
+  await page.goto(`${args.site}/search/`);
+  await page.click("#search-input");
+  await page.waitForFunction(() => document.getElementById("search-filters")?.childElementCount > 0);
+  const at = requests.length;
+  const rs = await search(q);
+  return { rs, got: requests.slice(at).map((r) => r.path) };
+}
 async function filter(name, label) {
   const sel = `#search-filter-${name}`;
   const value = label == null ? "" : await page.$eval(sel, (s, label) => [...s.options].find((o) => o.textContent === label)?.value, label);
@@ -123,6 +133,24 @@ try {
   }
   check((await search("zxpxlin")).length === 0, `two typos find nothing`);
 
+  console.log("typos in the first three letters (another term shard, found by the typo key)");
+  const m = await page.evaluate(() => fetch("/search/manifest.json").then((r) => r.json()));
+  check(m.termShards >= 4, `the fixture has ${m.termShards} term shards (the glossary makes room for a typo to change the shard)`);
+  for (const [q, want] of [["fhrung", "Führung auf Augenhöhe"], ["ufhrung", "Führung auf Augenhöhe"], ["furhung", "Führung auf Augenhöhe"], ["zpepelin", "Der Zeppelin kommt zurück"], ["ultur", "Unternehmenskultur im Wandel"]]) {
+    const { rs, got } = await fresh(q);
+    check(titles(rs).includes(want), `"${q}" finds "${want}" (${titles(rs).slice(0, 3).join(" | ")})`);
+    check(got.some((p) => p.startsWith("/search/typos/")) && got.length <= 4, `"${q}": ${got.length} requests (${got.join(", ")})`);
+  }
+  check((await search("xyhrung")).length === 0, "two typos in the first letters find nothing");
+
+  console.log("several words and filters: four requests at most, no document shard");
+  for (const q of ["kultur wandel", "notiz wasser", "zeppelin hangar"]) {
+    const { rs, got } = await fresh(q);
+    check(rs.length > 0 && got.length <= 4 && !got.some((p) => p.startsWith("/search/docs/")), `"${q}": ${rs.length} results, ${got.length} requests (${got.join(", ")})`);
+  }
+  check(titles(await search("kultur wandel"))[0] === "Unternehmenskultur im Wandel", "both words in the title rank first");
+  await page.goto(`${args.site}/search/`);
+
   console.log("filters: kind, channel, author, language");
   await search("kultur");
   let rs = await filter("kind", "Empfohlen von außen");
@@ -131,8 +159,11 @@ try {
   rs = await filter("lang", "en");
   check(rs.length > 0 && rs.every((r) => r.lang === "en"), `language=en: ${titles(rs).join(" | ")}`);
   await filter("lang", null);
+  let at = requests.length;
   rs = await filter("author", "Bernd Beta");
   check(rs.length > 0 && rs.every((r) => /Bernd Beta/.test(r.meta)), `author=Bernd Beta: ${titles(rs).join(" | ")}`);
+  const got = requests.slice(at).map((r) => r.path);
+  check(got.length === 1 && /^\/search\/facets\/\d+\.json$/.test(got[0]), `a filter costs one facet file (${got.join(", ")})`);
   await filter("author", null);
   await search("notiz");
   rs = await filter("channel", "Kultur & Wandel");

@@ -140,12 +140,60 @@ pub fn key(term: &str) -> &str {
 /// The shard of a term among `shards`: FNV-1a (32 bit) over the UTF-8
 /// bytes of its key. The browser computes the same with `Math.imul`.
 pub fn shard_of(term: &str, shards: usize) -> usize {
+    fnv(key(term)) as usize % shards.max(1)
+}
+
+/// Shortest query word that may carry a typo, in characters.
+pub const TYPO_MIN_CHARS: usize = 5;
+
+/// The typo key a query word is looked up by: its characters 4 to 6
+/// (after the shard key), or `None` below [`TYPO_MIN_CHARS`]. One typo in
+/// the first three letters changes the shard key but leaves these letters
+/// in place, or moves them by one; [`typo_keys`] files a term under each
+/// place they can end up in.
+pub fn typo_key(word: &str) -> Option<String> {
+    let cs: Vec<char> = word.chars().collect();
+    (cs.len() >= TYPO_MIN_CHARS).then(|| cs[3..cs.len().min(6)].iter().collect())
+}
+
+/// The typo keys a term of four characters or more is filed under: what
+/// [`typo_key`] gives for a word one typo away whose typo is in the first
+/// three letters. A letter wrong or two swapped there: characters 4–6; a
+/// letter too many: 3–5; a letter missing: 5–7; the third and fourth
+/// letter swapped: the third, fifth and sixth. Sorted, each once.
+pub fn typo_keys(term: &str) -> Vec<String> {
+    let cs: Vec<char> = term.chars().collect();
+    let n = cs.len();
+    if n + 1 < TYPO_MIN_CHARS {
+        return Vec::new();
+    }
+    let span = |a: usize, b: usize| -> String { cs[a.min(n)..b.min(n)].iter().collect() };
+    let mut keys = vec![span(3, 6), span(2, 5), span(4, 7)];
+    if n >= 5 {
+        keys.push(
+            std::iter::once(cs[2])
+                .chain(cs[4..n.min(6)].iter().copied())
+                .collect(),
+        );
+    }
+    keys.retain(|k| !k.is_empty());
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The typo shard of a typo key among `shards`: FNV-1a like [`shard_of`].
+pub fn typo_shard_of(key: &str, shards: usize) -> usize {
+    fnv(key) as usize % shards.max(1)
+}
+
+fn fnv(s: &str) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
-    for b in key(term).bytes() {
+    for b in s.bytes() {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
-    h as usize % shards.max(1)
+    h
 }
 
 #[cfg(test)]
@@ -195,6 +243,40 @@ mod tests {
             let n = case[1].as_u64().unwrap() as usize;
             let want = case[2].as_u64().unwrap() as usize;
             assert_eq!(shard_of(term, n), want, "shard_of({term:?}, {n})");
+        }
+    }
+
+    #[test]
+    fn search_typo_keys_match_the_shared_table() {
+        let f = fixture();
+        for case in f["typo"].as_array().unwrap() {
+            let word = case[0].as_str().unwrap();
+            let key = case[1].as_str();
+            let keys: Vec<&str> = case[2]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            assert_eq!(typo_key(word).as_deref(), key, "typo_key({word:?})");
+            assert_eq!(typo_keys(word), keys, "typo_keys({word:?})");
+        }
+    }
+
+    #[test]
+    fn search_a_typo_in_the_first_letters_keeps_a_typo_key() {
+        // Wrong, missing, extra and swapped letters in the first three.
+        for (typed, term) in [
+            ("fuhrung", "fuhrung"),
+            ("fhrung", "fuhrung"),
+            ("xuhrung", "fuhrung"),
+            ("ufhrung", "fuhrung"),
+            ("fuuhrung", "fuhrung"),
+            ("furhung", "fuhrung"),
+            ("ultur", "kultur"),
+        ] {
+            let k = typo_key(typed).unwrap();
+            assert!(typo_keys(term).contains(&k), "{typed} -> {term}: {k}");
         }
     }
 

@@ -1,13 +1,18 @@
 //! The bytes of each search file (format in `docs/search.md`). Everything
 //! is JSON written by serde_json, so content is always JSON text.
 
-use super::{fold, item, term_shards, weight, Index, BODY, DOCS_PER_SHARD, PART, SUMMARY, TOP};
+use super::{
+    fold, item, term_shards, typo_shards, weight, Index, Postings, BODY, DOCS_PER_SHARD, PART,
+    SUMMARY, TOP, WEIGHT,
+};
 use crate::content::ItemKind;
 use crate::render::Renderer;
+use crate::site::routes::search_langs;
+use rustc_hash::FxHashSet;
 use serde_json::{json, Value};
 
 /// Version of the format; the browser refuses others.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// Characters of context kept before a match in a snippet.
 const BEFORE: usize = 40;
@@ -15,73 +20,172 @@ const BEFORE: usize = 40;
 const AFTER: usize = 100;
 /// Characters of snippet source kept per item in a document shard.
 const SOURCE: usize = 320;
+/// Characters of summary opening in a record that comes without a snippet.
+const OPENING: usize = 90;
+/// Records a term shard carries beyond its terms' best lists. A query of
+/// several words, or one with a filter, shows documents deeper in each
+/// word's ranking; carrying that depth inline keeps them from costing one
+/// document shard each (about 70 bytes compressed per record).
+const SHARD_RECORDS: usize = 320;
+/// Deepest position in a term's ranking whose record is carried.
+const CARRY_DEPTH: usize = 600;
+/// A facet file of at most this many documents carries their records: a
+/// rare filter value (an author) picks results no term shard carries.
+const FACET_RECORDS: usize = 200;
 
 /// `search/manifest.json`: sizes and the names the filters offer.
 pub(super) fn manifest(r: &Renderer) -> Vec<u8> {
     let site = r.views.site;
-    let n = site.items.len();
-    let mut langs: Vec<&str> = r.views.cards.iter().map(|c| c.lang.as_str()).collect();
-    langs.sort_unstable();
-    langs.dedup();
+    let langs = search_langs(site);
     let v = json!({
         "v": VERSION,
-        "docs": n,
+        "docs": site.items.len(),
         "termShards": term_shards(site),
+        "typoShards": typo_shards(site),
         "docShard": DOCS_PER_SHARD,
         "top": TOP,
         "keyChars": fold::KEY_CHARS,
+        "typoChars": fold::TYPO_MIN_CHARS,
+        "lang": site.config.language,
         "channels": site.channels.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(),
         "authors": site.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
         "langs": langs,
+        "facets": {
+            "kind": 0,
+            "lang": 2,
+            "channel": 2 + langs.len(),
+            "author": 2 + langs.len() + site.channels.len(),
+        },
     });
     to_bytes(&v)
 }
 
-/// `search/facets.json`: per document its kind, language, channels and
-/// authors as positions in the manifest's lists, for the filters.
-pub(super) fn facets(r: &Renderer) -> Vec<u8> {
+/// `search/facets/<k>.json`: the documents of one filter value (kind
+/// article, kind link, each language, channel and author, in that order)
+/// as gaps, and their records when they are few.
+pub(super) fn facets(r: &Renderer, k: usize) -> Vec<u8> {
     let site = r.views.site;
-    let mut langs: Vec<&str> = r.views.cards.iter().map(|c| c.lang.as_str()).collect();
-    langs.sort_unstable();
-    langs.dedup();
-    let kinds: String = site
-        .items
-        .iter()
-        .map(|it| if it.kind == ItemKind::Link { 'l' } else { 'a' })
-        .collect();
-    let lang: Vec<usize> = r
-        .views
-        .cards
-        .iter()
-        .map(|c| langs.binary_search(&c.lang.as_str()).unwrap_or(0))
-        .collect();
-    let v = json!({
-        "v": VERSION,
-        "k": kinds,
-        "l": lang,
-        "c": site.links.iter().map(|l| &l.channels).collect::<Vec<_>>(),
-        "a": site.links.iter().map(|l| &l.authors).collect::<Vec<_>>(),
-    });
-    to_bytes(&v)
+    let langs = search_langs(site);
+    let (nl, nc) = (langs.len(), site.channels.len());
+    let links = site.links.iter().enumerate();
+    let docs: Vec<usize> = match k {
+        0 | 1 => {
+            let kind = if k == 0 {
+                ItemKind::Article
+            } else {
+                ItemKind::Link
+            };
+            (site.items.iter().enumerate())
+                .filter(|(_, it)| it.kind == kind)
+                .map(|(i, _)| i)
+                .collect()
+        }
+        _ if k < 2 + nl => {
+            let lang = langs[k - 2];
+            links
+                .filter(|(_, l)| l.lang == lang)
+                .map(|(i, _)| i)
+                .collect()
+        }
+        _ if k < 2 + nl + nc => {
+            let c = k - 2 - nl;
+            links
+                .filter(|(_, l)| l.channels.contains(&c))
+                .map(|(i, _)| i)
+                .collect()
+        }
+        _ => {
+            let a = k - 2 - nl - nc;
+            links
+                .filter(|(_, l)| l.authors.contains(&a))
+                .map(|(i, _)| i)
+                .collect()
+        }
+    };
+    let mut out = Vec::with_capacity(16 + docs.len() * 3);
+    out.extend_from_slice(b"{\"v\":2,\"docs\":[");
+    let mut prev = 0;
+    for (j, &d) in docs.iter().enumerate() {
+        if j > 0 {
+            out.push(b',');
+        }
+        push_u32(&mut out, (d - prev) as u32);
+        prev = d;
+    }
+    out.extend_from_slice(b"],\"recs\":[");
+    if docs.len() <= FACET_RECORDS {
+        push_records(r, &mut out, docs.iter().map(|&d| (d as u32, true)));
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// `search/typos/<k>.json`: per typo key of this shard, the terms filed
+/// under it with their number of documents, for a query word whose first
+/// three letters hold a typo (docs/search.md).
+pub(super) fn typos(index: &Index, k: usize) -> Vec<u8> {
+    let list = index.by_typo.get(k).map(Vec::as_slice).unwrap_or(&[]);
+    let mut out = Vec::with_capacity(64 + list.len() * 16);
+    out.extend_from_slice(b"{\"v\":2,\"keys\":[");
+    let mut last: Option<&str> = None;
+    for (key, t) in list {
+        let (term, postings) = &index.terms[*t as usize];
+        if last != Some(key.as_str()) {
+            if last.is_some() {
+                out.extend_from_slice(b"]],");
+            }
+            out.push(b'[');
+            push_str(&mut out, key);
+            out.extend_from_slice(b",[");
+            last = Some(key);
+        } else {
+            out.push(b',');
+        }
+        out.push(b'[');
+        push_str(&mut out, term);
+        out.push(b',');
+        push_u32(&mut out, postings.len() as u32);
+        out.push(b']');
+    }
+    if last.is_some() {
+        out.extend_from_slice(b"]]");
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// A term's postings in ranking order (best field first, then newest), the
+/// first [`CARRY_DEPTH`] of them. Weights take few values: one pass per
+/// value instead of a sort of the whole list.
+fn ranked(list: &Postings) -> Vec<(u32, u8)> {
+    let mut levels: Vec<u32> = WEIGHT.to_vec();
+    levels.sort_unstable_by(|a, b| b.cmp(a));
+    let weights: Vec<u32> = list.bits.iter().map(|&b| weight(b)).collect();
+    let mut out = Vec::with_capacity(list.len().min(CARRY_DEPTH));
+    for w in levels {
+        for (p, _) in list.iter().zip(&weights).filter(|(_, &x)| x == w) {
+            if out.len() == CARRY_DEPTH {
+                return out;
+            }
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// `search/terms/<k>.json`: the terms that hash to shard `k`, each with its
 /// postings and its best results (with a snippet around the match), plus
-/// the display data of those results, once each.
+/// the records of those results and of the next ones in each term's
+/// ranking, up to [`SHARD_RECORDS`], once each.
 pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
     // Written by hand, not through `serde_json::Value`: the benchmark site's
     // shards hold nine million numbers. Strings still go through serde_json.
-    let mut docs: Vec<u32> = Vec::new();
+    let ids = index.by_shard.get(k).map(Vec::as_slice).unwrap_or(&[]);
+    let ranks: Vec<Vec<(u32, u8)>> = ids.iter().map(|&t| ranked(&index.terms[t].1)).collect();
     let mut out = Vec::with_capacity(16 * 1024);
-    out.extend_from_slice(b"{\"v\":1,\"terms\":[");
-    for (n, &t) in index
-        .by_shard
-        .get(k)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
+    out.extend_from_slice(b"{\"v\":2,\"terms\":[");
+    let mut with_snippet: FxHashSet<u32> = FxHashSet::default();
+    for (n, (&t, rank)) in ids.iter().zip(&ranks).enumerate() {
         let (term, list) = &index.terms[t];
         if n > 0 {
             out.push(b',');
@@ -91,7 +195,7 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
         // Postings as pairs: gap to the previous document, field bits.
         out.extend_from_slice(b",[");
         let mut prev = 0;
-        for (j, &(doc, bits, _)) in list.iter().enumerate() {
+        for (j, (doc, bits)) in list.iter().enumerate() {
             if j > 0 {
                 out.push(b',');
             }
@@ -101,13 +205,9 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
             prev = doc;
         }
         out.extend_from_slice(b"],[");
-        let mut best: Vec<&(u32, u8, u32)> = list.iter().collect();
-        // Stable sort: equal weights stay in document order (newest first),
-        // as the browser ranks them.
-        best.sort_by_key(|e| std::cmp::Reverse(weight(e.1)));
-        best.truncate(TOP);
-        for (j, &&(doc, bits, at)) in best.iter().enumerate() {
-            docs.push(doc);
+        for (j, &(doc, bits)) in rank.iter().take(TOP).enumerate() {
+            with_snippet.insert(doc);
+            let at = item(r, doc as usize).offset(term, bits);
             if j > 0 {
                 out.push(b',');
             }
@@ -120,20 +220,75 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
         out.extend_from_slice(b"]]");
     }
     out.extend_from_slice(b"],\"docs\":[");
+    let mut carried = with_snippet.clone();
+    let limit = carried.len() + SHARD_RECORDS;
+    'deep: for j in TOP..CARRY_DEPTH {
+        let mut any = false;
+        for rank in &ranks {
+            if let Some(&(doc, _)) = rank.get(j) {
+                if carried.len() >= limit {
+                    break 'deep;
+                }
+                any = true;
+                carried.insert(doc);
+            }
+        }
+        if !any {
+            break;
+        }
+    }
+    let mut docs: Vec<u32> = carried.into_iter().collect();
     docs.sort_unstable();
-    docs.dedup();
-    for (j, &d) in docs.iter().enumerate() {
+    push_records(
+        r,
+        &mut out,
+        docs.iter().map(|&d| (d, !with_snippet.contains(&d))),
+    );
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// `[doc, record]` pairs, comma-separated; with `true`, the record holds
+/// the opening of the summary for a snippet.
+fn push_records(r: &Renderer, out: &mut Vec<u8>, docs: impl Iterator<Item = (u32, bool)>) {
+    for (j, (d, opening)) in docs.enumerate() {
         if j > 0 {
             out.push(b',');
         }
         out.push(b'[');
-        push_u32(&mut out, d);
+        push_u32(out, d);
         out.push(b',');
-        out.extend_from_slice(&to_bytes(&record(r, d as usize)));
+        let mut rec = compact(r, d as usize);
+        if opening {
+            rec["s"] = Value::String(cut(&item(r, d as usize).text, 0, OPENING));
+        }
+        out.extend_from_slice(&to_bytes(&rec));
         out.push(b']');
     }
-    out.extend_from_slice(b"]}");
-    out
+}
+
+/// What a result shows besides its snippet, small: channels and authors
+/// as positions in the manifest's lists, the language only when it is not
+/// the site's, the kind and source only for links.
+fn compact(r: &Renderer, i: usize) -> Value {
+    let it = &r.views.site.items[i];
+    let c = &r.views.cards[i];
+    let l = &r.views.site.links[i];
+    let mut v = json!({
+        "t": it.title,
+        "u": c.url,
+        "k": if it.kind == ItemKind::Link { "l" } else { "a" },
+        "d": c.date.get(..10).unwrap_or(&c.date),
+        "c": l.channels,
+        "a": l.authors,
+    });
+    if l.lang != r.views.site.config.language {
+        v["l"] = Value::from(l.lang.as_str());
+    }
+    if let Some(s) = &c.source {
+        v["src"] = Value::from(s.name.as_str());
+    }
+    v
 }
 
 /// A JSON string, escaped by serde_json.
@@ -159,7 +314,7 @@ fn push_u32(out: &mut Vec<u8>, mut n: u32) {
 }
 
 /// `search/docs/<k>.json`: display data and snippet source of documents
-/// `k * 64 ..`, for results that came without inline data.
+/// `k * 16 ..`, for results that came without inline data.
 pub(super) fn docs(r: &Renderer, k: usize) -> Vec<u8> {
     let n = r.views.site.items.len();
     let from = (k * DOCS_PER_SHARD).min(n);
@@ -179,7 +334,8 @@ pub(super) fn docs(r: &Renderer, k: usize) -> Vec<u8> {
     to_bytes(&json!({"v": VERSION, "from": from, "docs": list}))
 }
 
-/// What a result shows besides its snippet.
+/// What a result shows besides its snippet, with names (read by tools
+/// such as tests/e2e/feeds.py).
 fn record(r: &Renderer, i: usize) -> Value {
     let it = &r.views.site.items[i];
     let c = &r.views.cards[i];

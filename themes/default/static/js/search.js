@@ -44,8 +44,25 @@
   function key(t) { return Array.from(t).slice(0, KEY_CHARS).join(""); }
   var enc = typeof TextEncoder === "function" ? new TextEncoder() : null;
   // FNV-1a (32 bit) over the UTF-8 bytes of the term's key.
-  function shardOf(t, n) {
-    var h = 0x811c9dc5, b = enc.encode(key(t));
+  function shardOf(t, n) { return fnv(key(t), n); }
+  // Typo keys (docs/search.md): a query word of five letters or more is
+  // looked up by its characters 4-6; a term is filed under every place
+  // those can move to with one typo in the first three letters.
+  var TYPO_MIN = 5;
+  function typoKey(w) {
+    var cs = Array.from(w);
+    return cs.length >= TYPO_MIN ? cs.slice(3, 6).join("") : null;
+  }
+  function typoKeys(t) {
+    var cs = Array.from(t), n = cs.length;
+    if (n + 1 < TYPO_MIN) return [];
+    var span = function (a, b) { return cs.slice(a, b).join(""); };
+    var ks = [span(3, 6), span(2, 5), span(4, 7)];
+    if (n >= 5) ks.push(cs[2] + span(4, 6));
+    return ks.filter(function (k, i) { return k && ks.indexOf(k) === i; }).sort();
+  }
+  function fnv(s, n) {
+    var h = 0x811c9dc5, b = enc.encode(s);
     for (var i = 0; i < b.length; i++) { h ^= b[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     return h % Math.max(1, n);
   }
@@ -95,7 +112,8 @@
     });
   }
 
-  var api = { fold: fold, terms: terms, shardOf: shardOf, osa: osa, quality: quality, weight: weight };
+  var api = { fold: fold, terms: terms, shardOf: shardOf, osa: osa, quality: quality, weight: weight,
+    typoKey: typoKey, typoKeys: typoKeys, typoShardOf: fnv };
   if (typeof module === "object" && module.exports) module.exports = api;
   if (typeof document === "undefined") return;
 
@@ -137,7 +155,7 @@
     if (!cache[path]) {
       cache[path] = fetch(base + path, { credentials: "same-origin" })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-        .then(function (j) { if (!j || j.v !== 1) throw new Error("format"); return j; });
+        .then(function (j) { if (!j || j.v !== 2) throw new Error("format"); return j; });
       cache[path].catch(function () { delete cache[path]; });
     }
     return cache[path];
@@ -168,14 +186,20 @@
     addFilter("author", L.author, idx(m.authors || []));
     addFilter("lang", L.language, idx(m.langs || []));
   }
-  function passes(f, doc, m) {
-    if (filters.kind && f.k.charAt(doc) !== filters.kind) return false;
-    if (filters.lang && f.l[doc] !== +filters.lang) return false;
-    if (filters.channel && (f.c[doc] || []).indexOf(+filters.channel) < 0) return false;
-    if (filters.author && (f.a[doc] || []).indexOf(+filters.author) < 0) return false;
-    return doc < m.docs;
+  // Each filter value is one file, facets/<n>.json, with its documents.
+  var NAMES = ["kind", "channel", "author", "lang"];
+  function active() { return NAMES.filter(function (n) { return filters[n] != null; }); }
+  function facetFile(name, value, m) {
+    var at = m.facets[name] + (name === "kind" ? (value === "l" ? 1 : 0) : +value);
+    return "facets/" + at + ".json";
   }
-  function filtering() { return !!(filters.kind || filters.lang || filters.channel || filters.author); }
+  function docSet(f) {
+    if (!f.set) {
+      f.set = new Set();
+      for (var i = 0, d = 0; i < (f.docs || []).length; i++) { d += f.docs[i]; f.set.add(d); }
+    }
+    return f.set;
+  }
 
   // ---- Matching and ranking.
   function decode(p) {
@@ -183,26 +207,56 @@
     for (var i = 0; i + 1 < p.length; i += 2) { d += p[i]; docs.push(d); bits.push(p[i + 1]); }
     return { docs: docs, bits: bits };
   }
+  // The term shards a query word needs: its own, and, for a word of five
+  // letters or more that its own shard holds neither exactly nor as a
+  // prefix, up to two more named by its typo key (a typo in the first three
+  // letters puts the word in another shard).
+  function shardsFor(tok, m) {
+    var own = "terms/" + shardOf(tok, m.termShards) + ".json";
+    return get(own).then(function (s) {
+      var k = typoKey(tok);
+      var found = (s.terms || []).some(function (e) { return quality(tok, e[0]) >= 0.8; });
+      if (found || k == null || !m.typoShards) return [s];
+      return get("typos/" + fnv(k, m.typoShards) + ".json").then(function (ty) {
+        var docs = {};
+        (ty.keys || []).forEach(function (e) {
+          if (e[0] !== k) return;
+          e[1].forEach(function (c) {
+            var f = "terms/" + shardOf(c[0], m.termShards) + ".json";
+            if (f !== own && quality(tok, c[0]) > 0) docs[f] = Math.max(docs[f] || 0, c[1]);
+          });
+        });
+        // The shards of the most frequent candidates, two at most.
+        var files = Object.keys(docs).sort(function (a, b) { return docs[b] - docs[a] || (a < b ? -1 : 1); }).slice(0, 2);
+        return Promise.all(files.map(get)).then(function (more) { return [s].concat(more); });
+      });
+    });
+  }
   // Scores of one query word: per document, its best term's quality times
-  // the weight of the best field. `snip` collects inline snippets.
-  function scoreWord(tok, shard, snip, recs) {
-    var best = new Map();
-    (shard.docs || []).forEach(function (d) { recs[d[0]] = d[1]; });
-    (shard.terms || []).forEach(function (e) {
-      var q = quality(tok, e[0]);
-      if (!q) return;
-      var p = decode(e[1]);
-      for (var i = 0; i < p.docs.length; i++) {
-        var s = q * weight(p.bits[i]);
-        if (s > (best.get(p.docs[i]) || 0)) best.set(p.docs[i], s);
-      }
-      (e[2] || []).forEach(function (t) {
-        // The snippet of the best-matching term wins.
-        if (!snip[t[0]] || snip[t[0]].q < q) snip[t[0]] = { q: q, s: t[1] };
+  // the weight of the best field. `snip` collects inline snippets, `recs`
+  // the records the shards carry.
+  function scoreWord(tok, shards, snip, recs) {
+    var best = new Map(), seen = {};
+    shards.forEach(function (shard) {
+      (shard.docs || []).forEach(function (d) { recs[d[0]] = d[1]; });
+      (shard.terms || []).forEach(function (e) {
+        var q = quality(tok, e[0]);
+        if (!q || seen[e[0]]) return;
+        seen[e[0]] = 1;
+        var p = decode(e[1]);
+        for (var i = 0; i < p.docs.length; i++) {
+          var s = q * weight(p.bits[i]);
+          if (s > (best.get(p.docs[i]) || 0)) best.set(p.docs[i], s);
+        }
+        (e[2] || []).forEach(function (t) {
+          // The snippet of the best-matching term wins.
+          if (!snip[t[0]] || snip[t[0]].q < q) snip[t[0]] = { q: q, s: t[1] };
+        });
       });
     });
     return best;
   }
+  // Every word must match; an item's score is the sum over the words.
   function rank(toks, shards) {
     var snip = {}, recs = {}, acc = null;
     toks.forEach(function (t) {
@@ -244,14 +298,20 @@
     var t = Date.parse(d + "T00:00:00Z");
     return fmt && !isNaN(t) ? fmt.format(t) : d;
   }
-  function result(r, snippet, toks) {
+  // Channel and author names: inline records hold positions in the
+  // manifest's lists, document shards the names.
+  function names(xs, table) {
+    return (xs || []).map(function (x) { return typeof x === "number" ? table[x] : x; }).filter(Boolean);
+  }
+  function result(r, snippet, toks, m) {
     var link = r.k === "l";
+    var rl = r.l || m.lang || lang, chans = names(r.c, m.channels || []);
     var li = el("li", "search-result search-result--" + (link ? "link" : "article"));
-    if (r.l && r.l !== lang) li.lang = r.l;
+    if (rl !== lang) li.lang = rl;
     var kicker = el("p", "card-kicker");
-    if (r.l && r.l !== lang) kicker.lang = lang;
+    if (rl !== lang) kicker.lang = lang;
     kicker.appendChild(el("span", "badge badge--" + (link ? "link" : "article"), link ? L.link : L.article));
-    if (r.c && r.c.length) kicker.appendChild(el("span", "search-channel", " " + r.c.join(" · ")));
+    if (chans.length) kicker.appendChild(el("span", "search-channel", " " + chans.join(" · ")));
     li.appendChild(kicker);
     var a = marked(el("a"), r.t, toks);
     a.href = /^\/(?![\/\\])/.test(r.u || "") ? r.u : "/"; // only same-site paths, never //host or javascript:
@@ -260,7 +320,7 @@
     var meta = el("p", "card-meta");
     if (kicker.lang) meta.lang = lang;
     meta.appendChild(el("time", null, day(r.d))).dateTime = r.d || "";
-    var who = (r.a || []).join(", ");
+    var who = names(r.a, m.authors || []).join(", ");
     if (link && r.src) who = r.src + (who ? " · " + who : "");
     if (who) meta.appendChild(document.createTextNode(" · " + who));
     li.appendChild(meta);
@@ -282,7 +342,10 @@
   function show(hits, ranked, toks, m, mine, keepFocus) {
     var page = hits.slice(0, shown);
     var need = {};
-    page.forEach(function (h) { if (!ranked.recs[h[0]] || !ranked.snip[h[0]]) need[Math.floor(h[0] / m.docShard)] = 1; });
+    page.forEach(function (h) {
+      var r = ranked.recs[h[0]];
+      if (!r || (!ranked.snip[h[0]] && r.s == null)) need[Math.floor(h[0] / m.docShard)] = 1;
+    });
     return Promise.all(Object.keys(need).map(function (k) { return get("docs/" + k + ".json"); })).then(function (shards) {
       if (mine !== seq) return;
       var src = {};
@@ -291,8 +354,8 @@
       page.forEach(function (h) {
         var r = ranked.recs[h[0]] || src[h[0]];
         if (!r) return;
-        var sn = ranked.snip[h[0]] ? ranked.snip[h[0]].s : src[h[0]] ? src[h[0]].s : "";
-        frag.appendChild(result(r, sn, toks));
+        var sn = ranked.snip[h[0]] ? ranked.snip[h[0]].s : r.s != null ? r.s : src[h[0]] ? src[h[0]].s : "";
+        frag.appendChild(result(r, sn, toks, m));
       });
       var focusMore = keepFocus && document.activeElement === more;
       while (list.firstChild) list.removeChild(list.firstChild);
@@ -317,20 +380,19 @@
     }
     manifest().then(function (m) {
       buildFilters(m);
-      var files = {};
-      toks.forEach(function (t) { files[t] = "terms/" + shardOf(t, m.termShards) + ".json"; });
-      var wanted = toks.map(function (t) { return get(files[t]); });
-      if (filtering()) wanted.push(get("facets.json"));
-      return Promise.all(wanted).then(function (got) {
+      var facets = active().map(function (n) { return get(facetFile(n, filters[n], m)); });
+      var needed = toks.map(function (t) { return shardsFor(t, m); });
+      return Promise.all([Promise.all(needed), Promise.all(facets)]).then(function (got) {
         if (mine !== seq) return;
         var byTok = {};
-        toks.forEach(function (t, i) { byTok[t] = got[i]; });
+        toks.forEach(function (t, i) { byTok[t] = got[0][i]; });
         var ranked = rank(toks, byTok);
-        var hits = ranked.hits;
-        if (filtering()) {
-          var f = got[toks.length];
-          hits = hits.filter(function (h) { return passes(f, h[0], m); });
-        }
+        var hits = ranked.hits.filter(function (h) { return h[0] < m.docs; });
+        got[1].forEach(function (f) {
+          var set = docSet(f);
+          (f.recs || []).forEach(function (d) { if (!ranked.recs[d[0]]) ranked.recs[d[0]] = d[1]; });
+          hits = hits.filter(function (h) { return set.has(h[0]); });
+        });
         return show(hits, ranked, toks, m, mine, keepFocus);
       });
     }).catch(function () { if (mine === seq) status.textContent = L.error; });
