@@ -8,7 +8,9 @@ Generates COUNT synthetic 12-megapixel phone photos once (JPEG with EXIF
 orientation + GPS, bench's own generator `examples/gen_photos.rs`), puts them
 into a kurator site (one article per photo, the photo beside it) and a Hugo
 site (one page bundle per photo), and builds each twice: cold (no cache) and
-warm (cache of the cold build kept). Both make the same files: widths 480,
+warm (cache of the cold build kept; median of three runs). A third kurator site has the same
+articles without photos: its warm build is the baseline, and "warm minus
+text" is what the photos add to a warm build. Both make the same files: widths 480,
 960 and 1600, each as JPEG and as WebP at quality 80. Hugo's templates ask
 for exactly these with `.Resize "<w>x q80"` and `.Resize "<w>x webp q80"`.
 
@@ -60,14 +62,18 @@ def hugo_binary(arg: str | None) -> str:
 
 def make_photos(gen: Path, out: Path, count: int, size: str) -> list[Path]:
     w, h = size.split("x")
-    if not out.is_dir() or len(list(out.glob("*.jpg"))) != count:
+    # A folder with more photos of that size serves a smaller run (its first COUNT).
+    if not out.is_dir() or len(list(out.glob("*.jpg"))) < count or (out / "size").exists() and (out / "size").read_text() != size:
         shutil.rmtree(out, ignore_errors=True)
         print(f"generating {count} photos of {size} …", file=sys.stderr)
         subprocess.run([str(gen), str(out), str(count), w, h], check=True)
-    return sorted(out.glob("*.jpg"))
+        (out / "size").write_text(size)
+    return sorted(out.glob("*.jpg"))[:count]
 
 
-def kurator_site(root: Path, photos: list[Path]) -> None:
+def kurator_site(root: Path, photos: list[Path], with_photos: bool = True) -> None:
+    """One article per photo, the photo beside it; without photos the same
+    articles with a line of text instead (the baseline a warm build adds to)."""
     shutil.rmtree(root, ignore_errors=True)
     (root / "articles").mkdir(parents=True)
     (root / "authors").mkdir()
@@ -81,10 +87,11 @@ def kurator_site(root: Path, photos: list[Path]) -> None:
     for i, p in enumerate(photos):
         d = root / "articles" / f"p{i:03}"
         d.mkdir()
-        os.link(p, d / p.name)
+        if with_photos:
+            os.link(p, d / p.name)
+        body = f"![Foto {i}]({p.name})" if with_photos else f"Foto {i}"
         (d / f"2024-01-01-foto-{i:03}.md").write_text(
-            f"---\ntitle: Foto {i}\nauthors: [anna]\nchannels: [fotos]\n---\n"
-            f"![Foto {i}]({p.name})\n")
+            f"---\ntitle: Foto {i}\nauthors: [anna]\nchannels: [fotos]\n---\n{body}\n")
 
 
 HUGO_SINGLE = """<!doctype html><html><body>{{ .Content }}
@@ -131,6 +138,7 @@ def main() -> int:
     photos = make_photos(a.gen, w / "photos", a.count, a.size)
     mib = sum(p.stat().st_size for p in photos) / 2**20
     kurator_site(w / "kurator", photos)
+    kurator_site(w / "kurator-text", photos, with_photos=False)
     hugo_site(w / "hugo", photos)
     results: dict[str, tuple[float, float, str]] = {}
     kcache = w / "kurator-cache"
@@ -142,10 +150,16 @@ def main() -> int:
         shutil.rmtree(d, ignore_errors=True)
     hbuild = [hugo, "--source", str(w / "hugo"), "--destination", str(w / "hugo-out"),
               "--cacheDir", str(hcache), "--quiet"]
-    for name, cmd in [("kurator cold", kbuild), ("kurator warm", kbuild),
+    tbuild = [str(a.kurator), "build", str(w / "kurator-text"), "-o", str(w / "kurator-text-out"),
+              "--cache-dir", str(w / "kurator-text-cache"), "--timings"]
+    shutil.rmtree(w / "kurator-text-out", ignore_errors=True)
+    run(tbuild)  # the text-only site's first build; its second one is the baseline
+    for name, cmd in [("kurator cold", kbuild), ("kurator warm", kbuild), ("kurator text", tbuild),
                       ("hugo cold", hbuild), ("hugo warm", hbuild)]:
         print(f"{name} …", file=sys.stderr)
-        results[name] = run(cmd)
+        # Warm builds are short, so one noisy sample would decide: median of three.
+        samples = [run(cmd)] if name.endswith("cold") else [run(cmd) for _ in range(3)]
+        results[name] = sorted(samples)[len(samples) // 2]
         print(f"  {results[name][0]:.1f} s, {results[name][1]:.0f} MiB  {results[name][2]}", file=sys.stderr)
     kimgs = len([p for p in (w / "kurator-out/_media").rglob("*") if p.is_file()])
     himgs = len([p for p in (w / "hugo-out").rglob("*") if p.suffix in (".jpg", ".webp") and "_hu" in p.name])
@@ -156,6 +170,9 @@ def main() -> int:
     for kind in ("cold", "warm"):
         k, h = results[f"kurator {kind}"], results[f"hugo {kind}"]
         print(f"| {kind} | {k[0]:.2f} | {h[0]:.2f} | {k[0] / h[0]:.2f} | {k[1]:.0f} | {h[1]:.0f} | {k[1] / h[1]:.2f} |")
+    k, t, h = results["kurator warm"], results["kurator text"], results["hugo warm"]
+    print(f"\nwarm build of the photo site minus the same site without photos (also warm): "
+          f"kurator {k[0]:.2f} - {t[0]:.2f} = {k[0] - t[0]:.2f} s; hugo warm {h[0]:.2f} s")
     if a.json:
         a.json.write_text(json.dumps({k: {"wall_s": v[0], "rss_mib": v[1]} for k, v in results.items()}, indent=2))
     return 0

@@ -114,6 +114,9 @@ pub fn check_target(site: &Path, out: &Path, force: bool) -> Result<(), OutputEr
 pub struct Staging {
     pub dir: PathBuf,
     target: PathBuf,
+    /// The previous output, when kurator wrote it: unchanged copied files
+    /// are taken over from it instead of copied again (see [`adopt`]).
+    previous: Option<PathBuf>,
     committed: bool,
 }
 
@@ -136,9 +139,11 @@ impl Staging {
             fs::remove_dir_all(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
         }
         fs::create_dir(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
+        let previous = (target.is_dir() && target.join(MARKER).is_file()).then(|| target.clone());
         Ok(Staging {
             dir,
             target,
+            previous,
             committed: false,
         })
     }
@@ -165,8 +170,27 @@ impl Staging {
         match &out.body {
             Body::Bytes(b) => fs::write(&dest, b),
             Body::Embedded(b) => fs::write(&dest, b),
-            Body::Copy(src) => fs::copy(src, &dest).map(|_| ()),
+            Body::Copy(src) => self.copy(src, rel, &dest),
         }
+    }
+
+    /// Publishes a file kurator copies (image variants from the cache,
+    /// static files): taken over from the previous output when it is
+    /// unchanged there, else copied and stamped with the source's
+    /// modification time so that the next build recognises it.
+    fn copy(&self, src: &Path, rel: &Path, dest: &Path) -> io::Result<()> {
+        let meta = fs::metadata(src)?;
+        if let Some(prev) = &self.previous {
+            if adopt(prev, rel, &meta, dest) {
+                return Ok(());
+            }
+        }
+        fs::copy(src, dest)?;
+        let stamp = meta.modified()?;
+        fs::File::options()
+            .write(true)
+            .open(dest)?
+            .set_modified(stamp)
     }
 
     /// Swaps the staging folder into place: the old output is moved aside,
@@ -201,6 +225,51 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Hard-links `rel` of the previous output into the staging folder when
+/// it is the file kurator copied there before: a regular file (no symlink,
+/// in real folders only, so nothing outside the output is ever reached)
+/// with the source's size and modification time (to the nanosecond, which
+/// [`Staging::copy`] stamped) and no other link. An output file edited in
+/// place gets a new modification time, so it is copied afresh. A link
+/// rather than a move leaves the previous output whole until the swap, so
+/// a failed build changes nothing in it; the previous output is then
+/// deleted, and the file keeps a single name in the new one. Nothing is
+/// ever linked to the cache or the sources, so editing a published file
+/// cannot change them. Returns false where anything differs or linking
+/// fails; the caller copies then.
+#[cfg(unix)]
+fn adopt(previous: &Path, rel: &Path, src: &fs::Metadata, dest: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let mut path = previous.to_path_buf();
+    let mut parts = rel.components().peekable();
+    while let Some(part) = parts.next() {
+        path.push(part);
+        let Ok(m) = fs::symlink_metadata(&path) else {
+            return false;
+        };
+        let ok = if parts.peek().is_some() {
+            m.is_dir()
+        } else {
+            m.is_file()
+                && m.nlink() == 1
+                && m.len() == src.len()
+                && m.modified()
+                    .ok()
+                    .is_some_and(|t| src.modified().ok() == Some(t))
+        };
+        if !ok {
+            return false;
+        }
+    }
+    fs::hard_link(&path, dest).is_ok()
+}
+
+/// Without Unix link counts, every file is copied.
+#[cfg(not(unix))]
+fn adopt(_: &Path, _: &Path, _: &fs::Metadata, _: &Path) -> bool {
+    false
 }
 
 /// Removes staging and old-output folders that earlier builds of the same

@@ -389,3 +389,133 @@ fn serve_shows_an_edited_photo_encoding_only_that_photo() {
     );
     assert!(second.changed.iter().any(|p| p == page));
 }
+
+/// Inode and link count of a file.
+#[cfg(unix)]
+fn inode(p: &Path) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(p).unwrap();
+    (m.ino(), m.nlink())
+}
+
+/// The published JPEG variants (cache-backed files) of the output.
+fn jpeg_variants(out: &Path) -> Vec<String> {
+    media_files(out)
+        .into_iter()
+        .filter(|f| f.starts_with("_media/") && f.ends_with(".jpg"))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_warm_build_takes_unchanged_variants_over_from_the_previous_output() {
+    let s = site_with_photos();
+    let cache = s.tmp.path().join("cache");
+    let cache_arg = cache.to_str().unwrap().to_string();
+    s.build_ok(&["--cache-dir", &cache_arg]);
+    let before = snapshot(&s.out());
+    let files = jpeg_variants(&s.out());
+    assert!(files.len() >= 3, "{files:?}");
+    let inodes: Vec<_> = files.iter().map(|f| inode(&s.out().join(f))).collect();
+    s.build_ok(&["--cache-dir", &cache_arg]);
+    assert_same_tree(&before, &snapshot(&s.out()), "warm build");
+    for (f, (ino, _)) in files.iter().zip(&inodes) {
+        let (now, links) = inode(&s.out().join(f));
+        assert_eq!(now, *ino, "{f} was copied again instead of taken over");
+        assert_eq!(links, 1, "{f} has another name (old output or cache)");
+    }
+    // No published file shares its inode with the cache: editing the
+    // output in place can never change what the next build publishes.
+    let cached: Vec<u64> = list_files(&cache)
+        .iter()
+        .map(|f| inode(&cache.join(f)).0)
+        .collect();
+    assert!(!inodes.iter().any(|(i, _)| cached.contains(i)));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_file_edited_in_place_is_copied_afresh_and_the_cache_is_untouched() {
+    let s = site_with_photos();
+    let cache = s.tmp.path().join("cache");
+    let cache_arg = cache.to_str().unwrap().to_string();
+    s.build_ok(&["--cache-dir", &cache_arg]);
+    let before = snapshot(&s.out());
+    let cache_before = snapshot(&cache);
+    let f = jpeg_variants(&s.out()).remove(0);
+    let path = s.out().join(&f);
+    let len = std::fs::metadata(&path).unwrap().len() as usize;
+    // Same size, other bytes: only the modification time tells.
+    std::fs::write(&path, vec![b'x'; len]).unwrap();
+    s.build_ok(&["--cache-dir", &cache_arg]);
+    assert_same_tree(&before, &snapshot(&s.out()), "build after an edit in place");
+    assert_same_tree(&cache_before, &snapshot(&cache), "cache after the build");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_failed_build_leaves_the_previous_output_and_its_link_counts_alone() {
+    let s = site_with_photos();
+    s.build_ok(&[]);
+    let before = snapshot(&s.out());
+    let files = jpeg_variants(&s.out());
+    // A template that fails while rendering: the render loop goes on with
+    // the other routes, so the variants are taken over into the staging
+    // folder before the build fails.
+    s.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block content %}{{ item.nosuchfield.deeper }}{% endblock content %}\n",
+    );
+    let r = s.build(&[]);
+    r.assert_code(1);
+    assert_same_tree(&before, &snapshot(&s.out()), "output after a failed build");
+    for f in &files {
+        assert_eq!(inode(&s.out().join(f)).1, 1, "{f} kept a second name");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_folder_in_the_previous_output_is_never_followed() {
+    let s = site_with_photos();
+    s.build_ok(&[]);
+    let before = snapshot(&s.out());
+    let f = jpeg_variants(&s.out()).remove(0);
+    let dir = s.out().join(&f);
+    let dir = dir.parent().unwrap();
+    // Move a variant folder out of the output, keeping the files' times,
+    // and leave a symlink to it: it must not be emptied by the next build.
+    let outside = s.tmp.path().join("outside");
+    std::fs::rename(dir, &outside).unwrap();
+    std::os::unix::fs::symlink(&outside, dir).unwrap();
+    let outside_before = snapshot(&outside);
+    s.build_ok(&[]);
+    assert_same_tree(&before, &snapshot(&s.out()), "output after the build");
+    assert!(!std::fs::symlink_metadata(dir).unwrap().is_symlink());
+    assert_same_tree(
+        &outside_before,
+        &snapshot(&outside),
+        "folder outside the output",
+    );
+}
+
+#[test]
+fn responders_pictures_are_published_without_resized_variants() {
+    let s = site_with_photos();
+    s.write("static/responses/5f0c1a.png", png_with_xmp(600, 600));
+    s.build_ok(&[]);
+    let files = media_files(&s.out());
+    assert!(
+        files.contains(&"responses/5f0c1a.png".to_string()),
+        "{files:?}"
+    );
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.starts_with("_media/") && f.contains("5f0c1a")),
+        "variants of a responder's picture: {files:?}"
+    );
+    // Stripped like every published raster file.
+    let png = std::fs::read(s.out().join("responses/5f0c1a.png")).unwrap();
+    assert!(!String::from_utf8_lossy(&png).contains("GPSLatitude"));
+}

