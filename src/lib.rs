@@ -483,7 +483,7 @@ fn kind_of(site: &Site, job: &Job) -> (std::mem::Discriminant<Job>, [bool; 6]) {
         Job::Card(of) => [
             matches!(of, site::routes::CardOf::Item(_)),
             matches!(of, site::routes::CardOf::Channel(_)),
-            false,
+            matches!(of, site::routes::CardOf::Item(i) if site.items[*i].kind == content::ItemKind::Link),
             false,
             false,
             false,
