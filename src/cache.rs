@@ -104,6 +104,12 @@ impl Cache {
         std::fs::rename(&tmp, &path)
     }
 
+    /// The file [`Cache::put_bytes`] writes `key` to (`serve` reads cards
+    /// from there on request instead of keeping them in memory).
+    pub fn bin_file(&self, namespace: &str, key: &str) -> PathBuf {
+        self.bin_path(namespace, key)
+    }
+
     fn bin_path(&self, namespace: &str, key: &str) -> PathBuf {
         self.root
             .join(namespace)

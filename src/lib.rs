@@ -52,6 +52,9 @@ pub struct LoadOptions {
     /// Encode missing image variants into the cache (`build`, `serve`);
     /// `check` only reads headers.
     pub encode_images: bool,
+    /// `kurator check`: code blocks are not highlighted, only their size
+    /// limits are checked (the HTML is never written).
+    pub check_only: bool,
 }
 
 /// A parsed and resolved site plus its theme, and what was found on the way.
@@ -85,7 +88,11 @@ pub type ParseFn<'a> =
 /// Discovers, parses and resolves a site. `Err` carries the diagnostics when
 /// not even a model could be built (no or broken `site.yaml`).
 pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
-    let highlighter = Highlighter::new();
+    let highlighter = if opts.check_only {
+        Highlighter::limits_only()
+    } else {
+        Highlighter::new()
+    };
     load_with(opts, &highlighter, &mut |files, cx| {
         files
             .par_iter()
@@ -394,8 +401,8 @@ fn cap_write_errors(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     errors
 }
 
-/// Runs every validation of a build without writing: parse, resolve,
-/// templates and a full render in memory.
+/// Runs every validation of a build without writing: parse, resolve, the
+/// rules, and as much rendering as can find a problem (see [`check_routes`]).
 pub fn check(opts: &LoadOptions) -> Vec<Diagnostic> {
     check_and(opts, |_| Vec::new())
 }
@@ -406,22 +413,101 @@ pub fn check_and(
     opts: &LoadOptions,
     more: impl FnOnce(&Site) -> Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
-    let loaded = match load(opts) {
+    let opts = LoadOptions {
+        check_only: true,
+        ..opts.clone()
+    };
+    let loaded = match load(&opts) {
         Ok(l) => l,
         Err(d) => return d,
     };
     let mut diags = loaded.diagnostics;
     diags.extend(more(&loaded.site));
+    diags.extend(static_overrides(&loaded.site, &loaded.theme));
     if let Some(r) = Renderer::new(&loaded.site, &loaded.theme, &mut diags) {
-        // Share cards are drawn too (a broken card template is an error), and
-        // shared with `build` through the site's cache.
+        // Cards come from (and go to) the cache `build` uses.
         let r = r.with_cache(cache::Cache::open(&opts.site_dir, None));
-        let routes: Vec<&Route> = loaded.site.routes.iter().collect();
+        let routes = check_routes(&loaded.site, &loaded.theme);
         let (_, errs) = r.render_routes(&routes, &|| false, &|_, _| Ok(()));
         diags.extend(errs);
     }
     diagnostics::sort(&mut diags);
     diags
+}
+
+/// The routes `check` renders. Only pages (Tera templates) and share cards
+/// (the card template, resvg) can fail to render; feeds, sitemaps, search
+/// files and copies cannot. Built-in templates are tested with kurator, so
+/// one route per kind of output is rendered as a smoke test (items also by
+/// their shape: reply, thread, translations, own image); templates the site
+/// or its theme folder provides may fail on any data, so every route using
+/// them is rendered.
+fn check_routes<'a>(site: &'a Site, theme: &render::theme::Theme) -> Vec<&'a Route> {
+    let custom = |card: bool| {
+        (theme.templates.iter())
+            .filter(|(name, _, _)| (name == render::cards::TEMPLATE) == card)
+            .any(|(_, _, file)| !file.starts_with("(built-in theme"))
+    };
+    let (custom_pages, custom_cards) = (custom(false), custom(true));
+    let mut seen = rustc_hash::FxHashSet::default();
+    (site.routes.iter())
+        .filter(|r| {
+            let card = matches!(r.job, Job::Card(_));
+            if !(card || r.job.is_page() || matches!(r.job, Job::Alias(_))) {
+                return false;
+            }
+            (card && custom_cards) || (!card && custom_pages) || seen.insert(kind_of(site, &r.job))
+        })
+        .collect()
+}
+
+/// What kind of output a job is, for [`check_routes`]: the variant, plus
+/// for items what their page shows and for lists whether it is page one.
+fn kind_of(site: &Site, job: &Job) -> (std::mem::Discriminant<Job>, [bool; 6]) {
+    let d = std::mem::discriminant(job);
+    let flags = match job {
+        Job::Item(i) => {
+            let (it, l) = (&site.items[*i], &site.links[*i]);
+            [
+                it.kind == content::ItemKind::Link,
+                l.parent.is_some(),
+                !l.replies.is_empty(),
+                !l.translations.is_empty(),
+                it.image.is_some(),
+                l.prev.is_some() || l.next.is_some(),
+            ]
+        }
+        Job::Channel(_, p) | Job::Author(_, p) | Job::Tag(_, p) | Job::Links(p) => {
+            [*p == 1, false, false, false, false, false]
+        }
+        Job::Card(of) => [
+            matches!(of, site::routes::CardOf::Item(_)),
+            matches!(of, site::routes::CardOf::Channel(_)),
+            matches!(of, site::routes::CardOf::Item(i) if site.items[*i].kind == content::ItemKind::Link),
+            false,
+            false,
+            false,
+        ],
+        _ => [false; 6],
+    };
+    (d, flags)
+}
+
+/// A file under `static/` that replaces a page kurator writes (the build
+/// reports it while writing; `check` writes nothing, so it asks here).
+fn static_overrides(site: &Site, theme: &render::theme::Theme) -> Vec<Diagnostic> {
+    (site.routes.iter())
+        .filter(|r| !matches!(r.job, Job::Static(_) | Job::Image(..) | Job::Asset(_)))
+        .filter(|r| theme.statics.contains_key(&r.path))
+        .map(|r| {
+            Diagnostic::new(
+                Location::file(format!("static/{}", r.path)),
+                Problem::StaticOverride {
+                    path: r.path.clone(),
+                },
+            )
+        })
+        .collect()
 }
 
 /// The site folder of a path given on the command line (`.` when none).

@@ -996,3 +996,49 @@ fn unclosed_quote_is_reported_where_it_opens() {
     );
     assert_contains(found[0]["hint"].as_str().unwrap(), "closing quote");
 }
+
+/// A copy of the example site (built-in theme, cards on).
+fn example_copy() -> SiteCopy {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let site = tmp.path().join("site");
+    copy_dir(&example_site(), &site);
+    SiteCopy { tmp, site }
+}
+
+#[test]
+fn a_site_template_failing_on_one_article_only_is_found() {
+    // check renders one page per kind with built-in templates, but every
+    // page that uses a template of the site: this one fails on one article,
+    // not the first one the route table lists.
+    let site = example_copy();
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{% if item.title is starting_with(\"Kubernetes-Upgrades\") %}{{ item.title | nosuchfilter }}{% endif %}\n<h1>{{ item.title }}</h1>\n{% endblock content %}\n",
+    );
+    let run = check(&site.site, "json", &[]);
+    assert_no_panic(&run);
+    let found = findings(&run);
+    let f = found
+        .iter()
+        .find(|f| f["code"] == "template")
+        .unwrap_or_else(|| panic!("no template finding: {}", run.stdout));
+    assert_eq!(f["file"], "templates/article.html");
+    assert!(f["message"].as_str().unwrap().contains("nosuchfilter"));
+    assert_eq!(run.code, Some(1));
+}
+
+#[test]
+fn a_static_file_replacing_a_generated_page_is_a_warning() {
+    // The build reports it while writing; check writes nothing and must
+    // still say so.
+    let site = example_copy();
+    site.write("static/tags/index.html", "<p>hand-made</p>\n");
+    let run = check(&site.site, "json", &[]);
+    let found = findings(&run);
+    let f = found
+        .iter()
+        .find(|f| f["code"] == "static-overrides-generated")
+        .unwrap_or_else(|| panic!("no finding: {}", run.stdout));
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["file"], "static/tags/index.html");
+}

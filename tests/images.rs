@@ -356,7 +356,7 @@ fn serve_shows_an_edited_photo_encoding_only_that_photo() {
         panic!("first build failed")
     };
     let page = "2024/05/offsite/index.html";
-    let html = |snap: &Snapshot| String::from_utf8_lossy(&snap.files[page]).into_owned();
+    let html = |snap: &Snapshot| String::from_utf8_lossy(&snap.get(page).unwrap()).into_owned();
     let before = kurator::media::image::ENCODED.load(Ordering::Relaxed);
     // The same photo, retouched: a different file with the same name.
     let edited = phone_jpeg();

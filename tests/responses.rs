@@ -423,7 +423,7 @@ fn serve_rebuild_picks_up_an_edited_response_file() {
         panic!("first build failed")
     };
     let page = "2020/04/hallo/index.html";
-    assert!(!String::from_utf8_lossy(&first.snapshot.files[page]).contains("Schön!"));
+    assert!(!String::from_utf8_lossy(&first.snapshot.get(page).unwrap()).contains("Schön!"));
     let rel = "responses/x.yaml";
     s.write(
         rel,
@@ -433,7 +433,7 @@ fn serve_rebuild_picks_up_an_edited_response_file() {
     let Outcome::Built(second) = b.build(&first.snapshot, &open, &cancel, &mut |_| {}) else {
         panic!("rebuild failed")
     };
-    assert!(String::from_utf8_lossy(&second.snapshot.files[page]).contains("Schön!"));
+    assert!(String::from_utf8_lossy(&second.snapshot.get(page).unwrap()).contains("Schön!"));
     assert!(second.changed.iter().any(|p| p == page));
     assert!(
         second.changed.iter().any(|p| p == "channels/x/index.html"),

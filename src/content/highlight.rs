@@ -21,6 +21,10 @@ const TIME_BUDGET: Duration = Duration::from_secs(30);
 /// The loaded syntax definitions.
 pub struct Highlighter {
     syntaxes: SyntaxSet,
+    /// `kurator check`: apply the size limits (their findings) but emit
+    /// plain blocks; the HTML is never written, and syntect is most of
+    /// the cost of parsing.
+    limits_only: bool,
 }
 
 impl Default for Highlighter {
@@ -34,6 +38,17 @@ impl Highlighter {
     pub fn new() -> Self {
         Highlighter {
             syntaxes: SyntaxSet::load_defaults_newlines(),
+            limits_only: false,
+        }
+    }
+
+    /// A highlighter for `kurator check`: the same size-limit findings as
+    /// [`Highlighter::new`], but every block is shown plain. A grammar that
+    /// fails on a block is therefore reported by `build` and `serve` only.
+    pub fn limits_only() -> Self {
+        Highlighter {
+            limits_only: true,
+            ..Self::new()
         }
     }
 
@@ -66,6 +81,9 @@ impl Highlighter {
         }
         if code.lines().any(|l| l.len() > MAX_LINE_BYTES) {
             return fallback("a line is longer than 8 KiB");
+        }
+        if self.limits_only {
+            return (plain(), None);
         }
         let started = Instant::now();
         let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, STYLE);

@@ -229,6 +229,16 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// Where the share card `of` lies in the card cache (drawn there first
+    /// when missing), and its cache key: `serve` keeps that instead of the
+    /// PNG. `None` without a cache.
+    pub fn card_file(
+        &self,
+        of: crate::site::routes::CardOf,
+    ) -> Result<Option<(PathBuf, String)>, Diagnostic> {
+        cards::cached_file(self, of)
+    }
+
     /// Renders `routes` in parallel and hands each output to `sink`; once
     /// `stop` says so, the remaining routes are skipped. Returns what the
     /// sink produced, in route order, and every finding: render errors and

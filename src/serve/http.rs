@@ -167,8 +167,8 @@ fn respond(request: Request, resp: Response<std::io::Cursor<Vec<u8>>>) {
 
 /// The file at `key`, or the 404 page.
 fn serve_key(current: &Current, key: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    match current.snapshot.files.get(key) {
-        Some(bytes) => ok(page_bytes(current, key, bytes), path::content_type(key)),
+    match current.snapshot.files.get(key).and_then(|f| f.bytes()) {
+        Some(bytes) => ok(page_bytes(current, key, &bytes), path::content_type(key)),
         None => not_found(current),
     }
 }
@@ -189,10 +189,13 @@ fn not_found(current: &Current) -> Response<std::io::Cursor<Vec<u8>>> {
         .snapshot
         .files
         .get("404.html")
-        .map(|b| &b[..])
-        .unwrap_or(live::empty_page());
+        .and_then(|f| f.bytes());
     ok(
-        page_bytes(current, "404.html", page),
+        page_bytes(
+            current,
+            "404.html",
+            page.as_deref().unwrap_or(live::empty_page()),
+        ),
         "text/html; charset=utf-8",
     )
     .with_status_code(404)

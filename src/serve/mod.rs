@@ -16,6 +16,7 @@ pub mod http;
 pub mod live;
 pub mod path;
 pub mod rebuild;
+pub mod store;
 pub mod watch;
 
 use crate::diagnostics::{self, Diagnostic};

@@ -1,19 +1,30 @@
-//! Watching the site folder: notify events, debounced (editors that save by
-//! writing a temp file and renaming it produce one change, not five), with
-//! editor temp files and hidden files left out.
+//! Watching the site folder: notify events, debounced on the trailing
+//! edge (editors that save by writing a temp file and renaming it produce
+//! one change, not five), with editor temp files and hidden files left out.
+//!
+//! The quiet time adapts: a change to one file is reported once the folder
+//! has been quiet for [`QUICK`] — a single save is on screen sooner — and
+//! once events name several files (a save through a temp file, a `git
+//! checkout`), the folder must be quiet for [`DEBOUNCE`], as long as events
+//! keep coming, but no longer than [`MAX_WAIT`] in all.
 
 use crate::discover::{is_ignored_name, rel_path};
 use notify::event::EventKind;
-use notify::RecursiveMode;
-use notify_debouncer_full::{new_debouncer, DebounceEventResult, DebouncedEvent};
+use notify::{Event, RecursiveMode, Watcher as _};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-/// How long the folder must be quiet before a change is reported.
+/// Quiet time after events that all concern one file. The events of one
+/// save arrive within a millisecond or two of each other.
+pub const QUICK: Duration = Duration::from_millis(20);
+/// Quiet time once events name more than one file.
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
+/// A change is reported at the latest this long after its first event, even
+/// if events keep coming (a program writing into the site all the time).
+pub const MAX_WAIT: Duration = Duration::from_secs(1);
 
 /// One batch of changes.
 #[derive(Debug, Default)]
@@ -36,37 +47,44 @@ impl Change {
         self.rescan |= other.rescan;
         self.errors.extend(other.errors);
     }
+
+    /// How long the folder must be quiet before this change is reported.
+    fn quiet(&self) -> Duration {
+        let one_file = self.rels.iter().all(|r| r == &self.rels[0]);
+        if one_file && !self.rescan {
+            QUICK
+        } else {
+            DEBOUNCE
+        }
+    }
 }
 
 /// A running watcher; dropping it stops watching.
 pub struct Watcher {
-    _debouncer: notify_debouncer_full::Debouncer<
-        notify::RecommendedWatcher,
-        notify_debouncer_full::RecommendedCache,
-    >,
+    _watcher: notify::RecommendedWatcher,
     rx: Receiver<Change>,
     pending: Arc<AtomicBool>,
 }
 
 impl Watcher {
-    /// Watches `root` (an absolute path) recursively. Events are filtered
-    /// on the debouncer's thread, which raises [`Watcher::pending`] for
-    /// every relevant change — a running build polls it to stop early.
+    /// Watches `root` (an absolute path) recursively. Events are debounced
+    /// and filtered on a thread of their own, which raises
+    /// [`Watcher::pending`] for every relevant change — a running build
+    /// polls it to stop early.
     pub fn start(root: &Path) -> notify::Result<Watcher> {
+        let (raw_tx, raw_rx) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(move |e: notify::Result<Event>| {
+            let _ = raw_tx.send(e);
+        })?;
+        watcher.watch(root, RecursiveMode::Recursive)?;
         let (tx, rx) = mpsc::channel();
         let pending = Arc::new(AtomicBool::new(false));
-        let (flag, root_buf) = (pending.clone(), root.to_path_buf());
-        let handler = move |result: DebounceEventResult| {
-            let change = filter(&root_buf, result);
-            if !change.is_empty() {
-                flag.store(true, Ordering::SeqCst);
-                let _ = tx.send(change);
-            }
-        };
-        let mut debouncer = new_debouncer(DEBOUNCE, None, handler)?;
-        debouncer.watch(root, RecursiveMode::Recursive)?;
+        let (flag, root) = (pending.clone(), root.to_path_buf());
+        std::thread::Builder::new()
+            .name("kurator-watch".into())
+            .spawn(move || debounce(&root, &raw_rx, &tx, &flag))?;
         Ok(Watcher {
-            _debouncer: debouncer,
+            _watcher: watcher,
             rx,
             pending,
         })
@@ -92,34 +110,70 @@ impl Watcher {
     }
 }
 
-/// The relevant part of one batch of debounced events.
-fn filter(root: &Path, result: DebounceEventResult) -> Change {
-    let mut change = Change::default();
-    match result {
-        Ok(events) => {
-            for ev in &events {
-                absorb_event(root, ev, &mut change);
+/// The debouncing loop: waits for a first event, then until the folder was
+/// quiet for the change's [`Change::quiet`] time (or [`MAX_WAIT`] passed),
+/// and sends what is relevant. Ends when the watcher is dropped.
+fn debounce(
+    root: &Path,
+    raw: &Receiver<notify::Result<Event>>,
+    tx: &Sender<Change>,
+    flag: &AtomicBool,
+) {
+    while let Ok(first) = raw.recv() {
+        let mut change = Change::default();
+        if !absorb(root, first, &mut change) {
+            continue;
+        }
+        let started = Instant::now();
+        let mut last = started;
+        let mut open = true;
+        while open {
+            let deadline = (last + change.quiet()).min(started + MAX_WAIT);
+            let Some(wait) = deadline.checked_duration_since(Instant::now()) else {
+                break;
+            };
+            match raw.recv_timeout(wait) {
+                Ok(e) => {
+                    if absorb(root, e, &mut change) {
+                        last = Instant::now();
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => open = false,
             }
         }
-        Err(errors) => {
-            change.rescan = true;
-            change.errors.extend(errors.iter().map(ToString::to_string));
+        if !change.is_empty() {
+            flag.store(true, Ordering::SeqCst);
+            if tx.send(change).is_err() {
+                return;
+            }
         }
     }
-    change
 }
 
-fn absorb_event(root: &Path, ev: &DebouncedEvent, change: &mut Change) {
-    if ev.need_rescan() {
-        change.rescan = true;
+/// Adds one raw event to `change`; `false` for events that are no change at
+/// all (opening and reading files — the build itself does), which neither
+/// start nor extend the quiet time. Events on ignored files do extend it:
+/// they are part of an editor's save.
+fn absorb(root: &Path, event: notify::Result<Event>, change: &mut Change) -> bool {
+    match event {
+        Ok(ev) => {
+            if matches!(ev.kind, EventKind::Access(_)) {
+                return false;
+            }
+            if ev.need_rescan() {
+                change.rescan = true;
+            }
+            change
+                .rels
+                .extend(ev.paths.iter().filter_map(|p| relevant(root, p)));
+        }
+        Err(e) => {
+            change.rescan = true;
+            change.errors.push(e.to_string());
+        }
     }
-    // Opening and reading files (the build itself does) is no change.
-    if matches!(ev.kind, EventKind::Access(_)) {
-        return;
-    }
-    change
-        .rels
-        .extend(ev.paths.iter().filter_map(|p| relevant(root, p)));
+    true
 }
 
 /// The site-relative path of a changed file, unless it is outside the site

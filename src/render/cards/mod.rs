@@ -119,6 +119,27 @@ pub(super) fn render(r: &Renderer, of: CardOf) -> Result<Vec<u8>, Diagnostic> {
     Ok(png)
 }
 
+/// The cache file that holds the PNG of one card, and its cache key; the
+/// card is drawn into the cache first when it is not there. `None` without
+/// a cache, or when the cache cannot be written.
+pub(super) fn cached_file(
+    r: &Renderer,
+    of: CardOf,
+) -> Result<Option<(std::path::PathBuf, String)>, Diagnostic> {
+    let Some(cache) = &r.cache else {
+        return Ok(None);
+    };
+    let svg = svg(r, of)?;
+    let key = cache_key(&svg);
+    if cache.get_bytes("cards", &key).is_none() {
+        let png = rasterise(&svg).map_err(|message| card_error(r, message))?;
+        if cache.put_bytes("cards", &key, &png).is_err() {
+            return Ok(None);
+        }
+    }
+    Ok(Some((cache.bin_file("cards", &key), key)))
+}
+
 /// The filled-in SVG of one card (what the cache key is made of).
 pub(super) fn svg(r: &Renderer, of: CardOf) -> Result<String, Diagnostic> {
     let ctx = context(r, of);

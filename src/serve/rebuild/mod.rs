@@ -25,6 +25,7 @@
 
 mod patch;
 
+use super::store::Stored;
 use crate::content::highlight::Highlighter;
 use crate::content::{parse_file, ParseContext};
 use crate::diagnostics::{self, Diagnostic, Location, Problem};
@@ -37,14 +38,21 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
-/// A built site in memory: output path (relative, `/`-separated) → bytes.
+/// A built site in memory: output path (relative, `/`-separated) → file
+/// (compressed or in the card cache, see [`Stored`]).
 #[derive(Default)]
 pub struct Snapshot {
-    pub files: FxHashMap<String, Arc<[u8]>>,
+    pub files: FxHashMap<String, Stored>,
     /// How many of the files are HTML pages.
     pub pages: usize,
+}
+
+impl Snapshot {
+    /// The bytes of the file at `path`, if the snapshot has it.
+    pub fn get(&self, path: &str) -> Option<Vec<u8>> {
+        Some(self.files.get(path)?.bytes()?.into_owned())
+    }
 }
 
 /// What a successful build produced.
@@ -63,7 +71,7 @@ pub struct Built {
 /// The first pass of a build.
 pub struct Early {
     /// Files of the first pass that differ from the previous snapshot.
-    pub changed: Vec<(String, Arc<[u8]>)>,
+    pub changed: Vec<(String, Stored)>,
     /// Every file the first pass rendered.
     pub paths: FxHashSet<String>,
 }
@@ -157,7 +165,7 @@ impl Builder {
         cancel: &AtomicBool,
         early: &mut dyn FnMut(Early),
     ) -> Outcome {
-        if let Some(built) = self.patch(previous) {
+        if let Some(built) = self.patch(previous, open, early) {
             return Outcome::Built(built);
         }
         let (site, theme, mut diags) = match self.load() {
@@ -181,15 +189,7 @@ impl Builder {
         if !errors.is_empty() {
             return failed(errors.into_iter().chain(diags).collect());
         }
-        let paths = done.iter().map(|r| r.path.clone()).collect();
-        let changed = done
-            .iter()
-            .filter(|r| r.changed)
-            .map(|r| (r.path.clone(), r.bytes.clone()));
-        early(Early {
-            changed: changed.collect(),
-            paths,
-        });
+        early(early_of(&done));
         let (rest, errors) = render_all(&renderer, &second, previous, Some(cancel));
         if cancel.load(Ordering::Relaxed) {
             return Outcome::Cancelled;
@@ -281,11 +281,21 @@ fn failed(mut diags: Vec<Diagnostic>) -> Outcome {
 /// One rendered output file.
 struct Rendered {
     path: String,
-    bytes: Arc<[u8]>,
+    bytes: Stored,
     /// New, or different from the previous snapshot.
     changed: bool,
     /// The job that produced it.
     job: Job,
+}
+
+/// The first pass of a build, for [`Builder::build`]'s `early`.
+fn early_of(done: &[Rendered]) -> Early {
+    let paths = done.iter().map(|r| r.path.clone()).collect();
+    let changed = (done.iter().filter(|r| r.changed)).map(|r| (r.path.clone(), r.bytes.clone()));
+    Early {
+        changed: changed.collect(),
+        paths,
+    }
 }
 
 /// Renders `routes` in parallel, stopping early when `cancel` is set.
@@ -297,7 +307,44 @@ fn render_all(
     cancel: Option<&AtomicBool>,
 ) -> (Vec<Rendered>, Vec<Diagnostic>) {
     let stop = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    renderer.render_routes(routes, &stop, &|route, out| compare(route, out, prev))
+    let (cards, files): (Vec<&Route>, Vec<&Route>) =
+        routes.iter().partition(|r| matches!(r.job, Job::Card(_)));
+    let (mut done, mut errors) =
+        renderer.render_routes(&files, &stop, &|route, out| compare(route, out, prev));
+    let results: Vec<Option<Result<Rendered, Diagnostic>>> = cards
+        .par_iter()
+        .map(|route| (!stop()).then(|| card(renderer, route, prev)))
+        .collect();
+    for r in results.into_iter().flatten() {
+        match r {
+            Ok(r) => done.push(r),
+            Err(d) => errors.push(d),
+        }
+    }
+    (done, errors)
+}
+
+/// A share card as a reference to its cache file (its bytes stay on disk),
+/// or rendered into memory when there is no usable cache.
+fn card(renderer: &Renderer, route: &Route, prev: &Snapshot) -> Result<Rendered, Diagnostic> {
+    let Job::Card(of) = route.job else {
+        return renderer
+            .render(route)
+            .and_then(|out| compare(route, out, prev));
+    };
+    let Some((file, key)) = renderer.card_file(of)? else {
+        return renderer
+            .render(route)
+            .and_then(|out| compare(route, out, prev));
+    };
+    let stored = Stored::cached(file, key);
+    let old = prev.files.get(&route.path).filter(|o| o.same_card(&stored));
+    Ok(Rendered {
+        path: route.path.clone(),
+        changed: old.is_none(),
+        bytes: old.cloned().unwrap_or(stored),
+        job: route.job.clone(),
+    })
 }
 
 /// Reads one output into memory and compares it with the previous
@@ -315,15 +362,15 @@ fn compare(route: &Route, out: Output, prev: &Snapshot) -> Result<Rendered, Diag
     };
     let job = route.job.clone();
     match prev.files.get(&path) {
-        Some(old) if **old == *bytes => Ok(Rendered {
+        Some(old) if old.equals(&bytes) => Ok(Rendered {
             path,
             bytes: old.clone(),
             changed: false,
             job,
         }),
         _ => Ok(Rendered {
+            bytes: Stored::new(&path, bytes),
             path,
-            bytes: bytes.into(),
             changed: true,
             job,
         }),
@@ -338,7 +385,7 @@ fn finish(all: Vec<Rendered>, pages: usize, prev: &Snapshot, warnings: Vec<Diagn
         .map(|r| r.path.clone())
         .collect();
     changed.sort();
-    let files: FxHashMap<String, Arc<[u8]>> = all.into_iter().map(|r| (r.path, r.bytes)).collect();
+    let files: FxHashMap<String, Stored> = all.into_iter().map(|r| (r.path, r.bytes)).collect();
     let mut removed: Vec<String> = prev
         .files
         .keys()
@@ -433,7 +480,7 @@ mod tests {
                 .changed
                 .iter()
                 .any(|(p, b)| p == "2024/05/hello/index.html"
-                    && String::from_utf8_lossy(b).contains("edited version")));
+                    && String::from_utf8_lossy(&b.bytes().unwrap()).contains("edited version")));
             early_paths = e.paths;
         });
         let Outcome::Built(second) = outcome else {
@@ -459,11 +506,16 @@ mod tests {
             .keys()
             .all(|k| second.snapshot.files.contains_key(k)));
         assert!(second.snapshot.files.contains_key("tags/neu/index.html"));
-        let unchanged = &second.snapshot.files["about/index.html"];
-        assert!(
-            Arc::ptr_eq(unchanged, &first.snapshot.files["about/index.html"]),
-            "unchanged file was copied"
-        );
+        let same = match (
+            &second.snapshot.files["about/index.html"],
+            &first.snapshot.files["about/index.html"],
+        ) {
+            (Stored::Raw(a), Stored::Raw(b)) | (Stored::Deflated(a, _), Stored::Deflated(b, _)) => {
+                std::sync::Arc::ptr_eq(a, b)
+            }
+            _ => false,
+        };
+        assert!(same, "unchanged file was copied");
     }
 
     #[test]

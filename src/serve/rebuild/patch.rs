@@ -11,7 +11,7 @@
 //! caller runs the full pipeline, which reports problems the usual way.
 //! The `rebuild_patch_matches_full_build` test holds the two paths equal.
 
-use super::{finish_patch, render_all, Builder, Built, Cached, Last, Snapshot};
+use super::{early_of, finish_patch, render_all, Builder, Built, Cached, Early, Last, Snapshot};
 use crate::content::{parse_file, Item, ItemKind, Parsed};
 use crate::discover::{Kind, SourceFile};
 use crate::render::{Job, Renderer, Route};
@@ -19,7 +19,16 @@ use rustc_hash::FxHashSet;
 
 impl Builder {
     /// Rebuilds by patching the last build, when only item text changed.
-    pub(super) fn patch(&mut self, previous: &Snapshot) -> Option<Built> {
+    /// Like a full build it renders in two passes: the changed items' own
+    /// pages and the pages open in a browser (`open`) first, handed to
+    /// `early` so the tabs reload at once, then every other file that shows
+    /// the items (lists, feeds, the search index).
+    pub(super) fn patch(
+        &mut self,
+        previous: &Snapshot,
+        open: &FxHashSet<String>,
+        early: &mut dyn FnMut(Early),
+    ) -> Option<Built> {
         let last = self.last.as_ref()?;
         if self.dirty.is_empty() {
             return None;
@@ -78,15 +87,25 @@ impl Builder {
             .iter()
             .flat_map(|&i| site.routes.showing(&site, i, sitemap))
             .collect();
-        let routes: Vec<&Route> = site
-            .routes
-            .iter()
+        let hot = |r: &Route| {
+            open.contains(&r.path) || matches!(r.job, Job::Item(i) if changed.contains(&i))
+        };
+        let (first, second): (Vec<&Route>, Vec<&Route>) = (site.routes.iter())
             .filter(|r| showing.contains(&r.job))
-            .collect();
-        let (done, errors) = render_all(&renderer, &routes, previous, None);
+            .partition(|r| hot(r));
+        let (mut done, errors) = render_all(&renderer, &first, previous, None);
         if !errors.is_empty() {
             return None;
         }
+        early(early_of(&done));
+        // Not cancelled by a newer change: a patch is short, and the open
+        // pages are served already. Should it fail, the full build that
+        // follows reports why.
+        let (rest, errors) = render_all(&renderer, &second, previous, None);
+        if !errors.is_empty() {
+            return None;
+        }
+        done.extend(rest);
         let parts = renderer.into_parts();
         let mut built = finish_patch(done, previous, warnings.clone());
         built.patched = changed.len();
@@ -202,9 +221,8 @@ mod tests {
         paths.sort();
         assert_eq!(second.snapshot.files.len(), full.snapshot.files.len());
         for p in paths {
-            let got = second.snapshot.files.get(p).map(|b| &b[..]);
             assert!(
-                got == Some(&full.snapshot.files[p][..]),
+                second.snapshot.get(p) == full.snapshot.get(p),
                 "{p} differs between the patched and the full build"
             );
         }
@@ -213,7 +231,7 @@ mod tests {
             .snapshot
             .files
             .iter()
-            .filter(|(p, b)| first.snapshot.files.get(*p).map(|f| &f[..]) != Some(&b[..]))
+            .filter(|(p, _)| first.snapshot.get(p) != full.snapshot.get(p))
             .map(|(p, _)| p)
             .collect();
         differ.sort();
@@ -264,6 +282,44 @@ mod tests {
     }
 
     #[test]
+    fn a_patch_renders_the_edited_and_open_pages_first() {
+        let dir = tempfile::tempdir().unwrap();
+        copy_example(dir.path());
+        let mut b = Builder::new(LoadOptions {
+            site_dir: dir.path().to_path_buf(),
+            ..Default::default()
+        });
+        let first = build(&mut b, &Snapshot::default());
+        let rel = "articles/2023/2023-05-22-pflege-ist-arbeitszeit.md";
+        edit(
+            dir.path(),
+            rel,
+            "Tom hat in seiner",
+            "Neu: Tom hat in seiner",
+        );
+        b.invalidate(&[rel.to_string()]);
+        let open: FxHashSet<String> = std::iter::once("index.html".to_string()).collect();
+        let mut early = None;
+        let cancel = AtomicBool::new(false);
+        let Outcome::Built(second) =
+            b.build(&first.snapshot, &open, &cancel, &mut |e| early = Some(e))
+        else {
+            panic!("the patch failed")
+        };
+        assert_eq!(second.patched, 1);
+        let early = early.expect("no first pass");
+        let page = (second.changed.iter())
+            .find(|p| p.contains("pflege-ist-arbeitszeit/index.html"))
+            .expect("the article's page changed");
+        assert!(early.paths.contains(page), "{:?}", early.paths);
+        assert!(early.paths.contains("index.html"));
+        assert!(early.changed.iter().any(|(p, _)| p == page));
+        // Feeds and the search index follow in the second pass.
+        assert!(early.paths.iter().all(|p| p.ends_with(".html")));
+        assert!(second.changed.iter().any(|p| p.ends_with(".json")));
+    }
+
+    #[test]
     fn rebuild_patch_declines_a_changed_shape() {
         assert_same_as_full(
             &[(
@@ -309,7 +365,7 @@ mod recovery {
         };
         assert_eq!(fixed.patched, 1);
         assert!(
-            String::from_utf8_lossy(&fixed.snapshot.files["2024/05/hello/index.html"])
+            String::from_utf8_lossy(&fixed.snapshot.get("2024/05/hello/index.html").unwrap())
                 .contains("fixed version")
         );
     }
