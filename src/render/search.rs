@@ -61,6 +61,10 @@ pub struct ItemTerms {
     /// Summary, then the rest of the body, as plain text: snippets come
     /// from here.
     text: String,
+    /// The item's compact record as JSON, without its closing brace.
+    record: Box<[u8]>,
+    /// `,"s":…`: the record's member with the opening of the summary.
+    opening: Box<[u8]>,
 }
 
 impl ItemTerms {
@@ -285,7 +289,14 @@ fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
         let end = u32::try_from(words.len()).unwrap_or(u32::MAX);
         terms.push((end, u32::from(bits) << 24 | at.min(AT_MASK)));
     }
-    ItemTerms { words, terms, text }
+    let (record, opening) = shards::record_parts(r, i, &text);
+    ItemTerms {
+        words,
+        terms,
+        text,
+        record,
+        opening,
+    }
 }
 
 /// Shortest compound part that is looked for, in characters.
