@@ -160,6 +160,69 @@ fn separates_words(inner: &str) -> bool {
             .any(|b| b.eq_ignore_ascii_case(name))
 }
 
+/// Elements without an end tag, which an excerpt must not close.
+const VOID: &[&str] = &["br", "img", "hr", "wbr", "input", "source", "area", "col"];
+
+/// The lower-case element name at the start of a tag's inside (`a href=…`).
+fn tag_name(inside: &str) -> String {
+    (inside.split(|c: char| c.is_whitespace() || c == '/'))
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The first `words` words of sanitised HTML, with "…" and the end tags of
+/// the elements still open where it was cut; shorter HTML is returned as is.
+/// Words are runs of non-space characters in text; markup is kept intact.
+pub fn excerpt(html: &str, words: usize) -> String {
+    let mut open: Vec<String> = Vec::new();
+    let (mut count, mut in_word) = (0, false);
+    // Where the last word allowed ends, and the elements open there.
+    let mut mark: Option<(usize, Vec<String>)> = None;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let at = html.len() - rest.len();
+        if in_word && (c == '<' || c.is_whitespace()) {
+            in_word = false;
+            if count == words {
+                mark = Some((at, open.clone()));
+            }
+        }
+        if c == '<' {
+            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+            let inside = rest[1..end].trim_end_matches('>');
+            if let Some(closing) = inside.strip_prefix('/') {
+                let name = tag_name(closing);
+                if let Some(k) = open.iter().rposition(|o| *o == name) {
+                    open.truncate(k);
+                }
+            } else if !inside.starts_with('!') && !inside.ends_with('/') {
+                let name = tag_name(inside);
+                if !VOID.contains(&name.as_str()) {
+                    open.push(name);
+                }
+            }
+            rest = &rest[end..];
+            continue;
+        }
+        if !c.is_whitespace() && !in_word {
+            in_word = true;
+            count += 1;
+            if count > words {
+                let Some((end, open)) = mark else { break };
+                let mut out = html[..end].to_string();
+                out.push('…');
+                for name in open.iter().rev() {
+                    out.push_str(&format!("</{name}>"));
+                }
+                return out;
+            }
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    html.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +243,18 @@ mod tests {
             "a b c d"
         );
         assert_eq!(strip_tags("1 > 0 &nbsp;"), "1 > 0 &nbsp;");
+    }
+
+    #[test]
+    fn excerpts_cut_at_a_word_and_close_open_tags() {
+        let html = "<p>Eins <a href=\"/x\">zwei drei</a> vier<br> fünf</p>";
+        assert_eq!(excerpt(html, 9), html);
+        assert_eq!(excerpt(html, 5), html);
+        assert_eq!(excerpt(html, 2), "<p>Eins <a href=\"/x\">zwei…</a></p>");
+        assert_eq!(
+            excerpt(html, 4),
+            "<p>Eins <a href=\"/x\">zwei drei</a> vier…</p>"
+        );
+        assert_eq!(excerpt("<p>a b</p>\n<p>c</p>", 2), "<p>a b…</p>");
     }
 }

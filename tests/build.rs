@@ -1360,6 +1360,8 @@ fn summary_feeds_carry_the_summary_not_the_body() {
     );
     assert_contains(html, "Erster Gedanke.");
     assert_not_contains(html, "ZWEITER");
+    // The summary is the content; it is not repeated as plain text.
+    assert!(link.get("summary").is_none(), "{link}");
     // The default stays `full`.
     s.write("site.yaml", &yaml);
     s.build_ok(&[]);

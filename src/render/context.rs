@@ -182,6 +182,7 @@ pub struct Paginator {
     pub total_items: usize,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
+    /// The first and last page and those next to the current one.
     pub pages: Vec<PageLink>,
 }
 
@@ -190,6 +191,8 @@ pub struct Paginator {
 pub struct PageLink {
     pub number: usize,
     pub url: String,
+    /// Pages between the previous link and this one are not listed.
+    pub gap: bool,
 }
 
 /// A feed a page offers for subscription (autodiscovery and visible links).

@@ -234,7 +234,10 @@ fn json_feed(r: &Renderer, base: &str, title: &str, items: &[usize]) -> Vec<u8> 
                 }).collect::<Vec<_>>(),
                 "tags": c.channels.iter().map(|x| x.title.as_str()).chain(c.tags.iter().map(|x| x.name.as_str())).collect::<Vec<_>>(),
             });
-            if !c.summary_html.is_empty() {
+            // With summary feeds `content_html` already is the summary:
+            // a second, plain copy would double every entry (as Atom's
+            // summary mode, which writes one <summary> and no <content>).
+            if !c.summary_html.is_empty() && site.config.feeds.content != FeedContent::Summary {
                 e["summary"] = json!(crate::html::strip_tags(&c.summary_html));
             }
             if let Some(src) = &it.link {
@@ -259,7 +262,9 @@ fn json_feed(r: &Renderer, base: &str, title: &str, items: &[usize]) -> Vec<u8> 
     if let Some(d) = &site.config.description {
         feed["description"] = json!(d);
     }
-    let mut out = serde_json::to_vec_pretty(&feed).unwrap_or_default();
+    // Compact: feeds are read by programs, and indentation was a fifth of
+    // their bytes.
+    let mut out = serde_json::to_vec(&feed).unwrap_or_default();
     out.push(b'\n');
     out
 }

@@ -74,6 +74,7 @@ impl<'a> Renderer<'a> {
         // Tera's default escaper also rewrites `/`, bloating every URL; ours
         // escapes what matters in text and quoted attributes: & < > " '.
         tera.set_escape_fn(escape_fn);
+        tera.register_filter("excerpt", excerpt_filter);
         let templates: Vec<(&str, &str)> = theme
             .templates
             .iter()
@@ -281,6 +282,27 @@ fn no_cache(route: &Route) -> Diagnostic {
             what: "image variants were not prepared (no image cache)".into(),
         },
     )
+}
+
+/// `html | excerpt(words=N)`: the first N words of sanitised HTML, tags
+/// closed (see [`crate::html::excerpt`]); list cards use it for summaries.
+fn excerpt_filter(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let html = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("excerpt: the value must be a string of HTML"))?;
+    let words = match args.get("words") {
+        Some(w) => w
+            .as_u64()
+            .ok_or_else(|| tera::Error::msg("excerpt: `words` must be a whole number"))?,
+        None => 40,
+    };
+    Ok(tera::Value::String(crate::html::excerpt(
+        html,
+        usize::try_from(words).unwrap_or(usize::MAX),
+    )))
 }
 
 fn escape_fn(s: &str) -> String {

@@ -109,14 +109,33 @@ fn paginate(
         total_items: list.len(),
         prev_url: (page > 1).then(|| url_of(page - 1)),
         next_url: (page < total_pages).then(|| url_of(page + 1)),
-        pages: (1..=total_pages)
-            .map(|n| PageLink {
+        pages: window(page, total_pages)
+            .into_iter()
+            .map(|(n, gap)| PageLink {
                 number: n,
                 url: url_of(n),
+                gap,
             })
             .collect(),
     };
     (cards, p, url_of(page))
+}
+
+/// Pages on either side of the current one that the pager links to.
+const PAGER_REACH: usize = 2;
+
+/// The page numbers a pager shows: the first, the last and
+/// [`PAGER_REACH`] around `current`, each flagged when pages were skipped
+/// before it. A tag with 140 pages would otherwise list all 140 on each of
+/// them (14 KB a page at 10k items, quadratic in the list length).
+fn window(current: usize, total: usize) -> Vec<(usize, bool)> {
+    let near = |n: usize| n.abs_diff(current) <= PAGER_REACH;
+    let mut out: Vec<(usize, bool)> = Vec::new();
+    for n in (1..=total).filter(|&n| n == 1 || n == total || near(n)) {
+        let gap = out.last().is_some_and(|&(prev, _)| n > prev + 1);
+        out.push((n, gap));
+    }
+    out
 }
 
 fn meta(title: String, description: String, path: String, entity: serde_json::Value) -> PageMeta {
@@ -651,4 +670,24 @@ fn alias(r: &Renderer, k: usize) -> Result<Vec<u8>, Diagnostic> {
     ctx.insert("t", &r.views.theme.strings_for(&lang).all);
     ctx.insert("site", &r.site_value);
     Ok(r.render_template("alias.html", &ctx)?.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn the_pager_shows_ends_and_neighbours_with_gaps() {
+        assert_eq!(window(1, 1), vec![(1, false)]);
+        assert_eq!(
+            window(1, 4),
+            vec![(1, false), (2, false), (3, false), (4, false)]
+        );
+        let w = window(50, 141);
+        let shown: Vec<usize> = w.iter().map(|p| p.0).collect();
+        assert_eq!(shown, vec![1, 48, 49, 50, 51, 52, 141]);
+        assert_eq!(w[1], (48, true));
+        assert_eq!(w[6], (141, true));
+        assert!(w[2..6].iter().all(|p| !p.1));
+    }
 }

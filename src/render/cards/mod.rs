@@ -6,6 +6,7 @@
 //! every machine. PNGs are cached in `.kurator/cards/` by a hash of the
 //! finished SVG: a warm build parses and draws nothing.
 
+mod encode;
 mod wrap;
 
 use super::Renderer;
@@ -22,7 +23,7 @@ pub const HEIGHT: u32 = 630;
 pub const TEMPLATE: &str = "cards/card.svg";
 
 /// Bumped when the rasteriser or the fonts change, so old cache entries miss.
-const CACHE_VERSION: &str = "card-v1 resvg-0.49";
+const CACHE_VERSION: &str = "card-v2 resvg-0.49 indexed";
 
 /// The title font the layout measures with (the default template's).
 #[cfg(test)]
@@ -415,9 +416,7 @@ fn rasterise(svg: &str) -> Result<Vec<u8>, String> {
         HEIGHT as f32 / size.height(),
     );
     resvg::render(&tree, t, &mut pixmap.as_mut());
-    pixmap
-        .encode_png()
-        .map_err(|e| format!("cannot encode the PNG: {e}"))
+    encode::png(&pixmap).map_err(|e| format!("cannot encode the PNG: {e}"))
 }
 
 #[cfg(test)]
