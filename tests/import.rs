@@ -308,7 +308,7 @@ fn feeds_keep_the_wordpress_guid_as_entry_id() {
     // The URL stays the new page.
     assert_contains(
         &built.read("channels/markenbotschafter/feed.json"),
-        "\"url\": \"https://blog.nordlicht.example/2010/04/social-media-ist-jeder/\"",
+        "\"url\":\"https://blog.nordlicht.example/2010/04/social-media-ist-jeder/\"",
     );
 }
 
@@ -525,7 +525,7 @@ fn feed_id_by_hand_is_used_and_validated() {
     );
     assert_contains(
         &copy.read("feed.json"),
-        "\"id\": \"tag:minimal.example,2020:hallo\"",
+        "\"id\":\"tag:minimal.example,2020:hallo\"",
     );
 
     copy.write(
