@@ -6,11 +6,15 @@ use super::seo::{absolute, describe, PageMeta};
 use super::{Job, Renderer};
 use crate::content::ItemKind;
 use crate::diagnostics::Diagnostic;
-use crate::site::routes::{archive_year_url, list_page_url, page_count, CardOf};
+use crate::site::routes::CardOf;
 use serde_json::json;
 use tera::Context;
 
+mod archive;
 mod links;
+mod pager;
+
+use pager::paginate;
 
 /// A page about to be rendered: template, language, URL and metadata.
 struct Draft {
@@ -34,8 +38,8 @@ pub(super) fn render_page(r: &Renderer, job: &Job, url: &str) -> Result<Vec<u8>,
         Job::Links(p) => links::links(r, *p),
         Job::Item(i) => item(r, *i),
         Job::Page(p) => page(r, *p),
-        Job::Archive => archive(r),
-        Job::ArchiveYear(y) => archive_year(r, *y),
+        Job::Archive => archive::archive(r),
+        Job::ArchiveYear(y) => archive::archive_year(r, *y),
         Job::NotFound => simple(r, "404.html", "404", url, "not_found_title", true),
         Job::Search => simple(r, "search.html", "search", url, "search_title", true),
         Job::Alias(k) => return alias(r, *k),
@@ -86,56 +90,6 @@ fn site_description(r: &Renderer) -> String {
         .description
         .clone()
         .unwrap_or_else(|| r.views.site.config.title.clone())
-}
-
-/// Cards and paginator for page `page` of a list whose first page is at `base`.
-fn paginate(
-    r: &Renderer,
-    list: &[usize],
-    base: &str,
-    page: usize,
-) -> (Vec<ItemCard>, Paginator, String) {
-    let per = r.views.site.config.paginate;
-    let total_pages = page_count(list.len(), per);
-    let url_of = |n: usize| list_page_url(base, n);
-    let start = ((page - 1) * per).min(list.len());
-    let cards = list[start..(start + per).min(list.len())]
-        .iter()
-        .map(|&i| r.views.cards[i].clone())
-        .collect();
-    let p = Paginator {
-        current: page,
-        total_pages,
-        total_items: list.len(),
-        prev_url: (page > 1).then(|| url_of(page - 1)),
-        next_url: (page < total_pages).then(|| url_of(page + 1)),
-        pages: window(page, total_pages)
-            .into_iter()
-            .map(|(n, gap)| PageLink {
-                number: n,
-                url: url_of(n),
-                gap,
-            })
-            .collect(),
-    };
-    (cards, p, url_of(page))
-}
-
-/// Pages on either side of the current one that the pager links to.
-const PAGER_REACH: usize = 2;
-
-/// The page numbers a pager shows: the first, the last and
-/// [`PAGER_REACH`] around `current`, each flagged when pages were skipped
-/// before it. A tag with 140 pages would otherwise list all 140 on each of
-/// them (14 KB a page at 10k items, quadratic in the list length).
-fn window(current: usize, total: usize) -> Vec<(usize, bool)> {
-    let near = |n: usize| n.abs_diff(current) <= PAGER_REACH;
-    let mut out: Vec<(usize, bool)> = Vec::new();
-    for n in (1..=total).filter(|&n| n == 1 || n == total || near(n)) {
-        let gap = out.last().is_some_and(|&(prev, _)| n > prev + 1);
-        out.push((n, gap));
-    }
-    out
 }
 
 fn meta(title: String, description: String, path: String, entity: serde_json::Value) -> PageMeta {
@@ -539,102 +493,6 @@ fn page(r: &Renderer, p: usize) -> Draft {
     }
 }
 
-fn year_view(r: &Renderer, y: i16, with_items: bool) -> ArchiveYear {
-    let site = r.views.site;
-    let ids: Vec<usize> = (0..site.items.len())
-        .filter(|&i| site.items[i].date.year() == y)
-        .collect();
-    let strings = r.views.theme.strings_for(&site.config.language);
-    let mut months = Vec::new();
-    if with_items {
-        for m in (1..=12i8).rev() {
-            let items: Vec<ItemCard> = ids
-                .iter()
-                .filter(|&&i| site.items[i].date.month() == m)
-                .map(|&i| r.views.cards[i].clone())
-                .collect();
-            if !items.is_empty() {
-                let name = strings
-                    .months
-                    .get(m as usize - 1)
-                    .cloned()
-                    .unwrap_or_default();
-                months.push(ArchiveMonth {
-                    month: m,
-                    name,
-                    items,
-                });
-            }
-        }
-    }
-    ArchiveYear {
-        year: y,
-        url: archive_year_url(y),
-        count: ids.len(),
-        months,
-    }
-}
-
-fn archive(r: &Renderer) -> Draft {
-    let lang = site_lang(r);
-    let years: Vec<ArchiveYear> = r
-        .views
-        .site
-        .archive_years()
-        .into_iter()
-        .map(|y| year_view(r, y, false))
-        .collect();
-    let title = t(r, &lang, "archive_title", "Archive");
-    let desc = site_description(r);
-    let mut m = meta(
-        title.clone(),
-        desc.clone(),
-        "/archive/".into(),
-        collection(r, &title, "/archive/", &desc),
-    );
-    m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/archive/".into())]);
-    let mut ctx = Context::new();
-    ctx.insert("years", &years);
-    Draft {
-        template: "archive.html",
-        kind: "archive",
-        lang,
-        meta: m,
-        ctx,
-    }
-}
-
-fn archive_year(r: &Renderer, y: i16) -> Draft {
-    let lang = site_lang(r);
-    let year = year_view(r, y, true);
-    let title = format!("{} {y}", t(r, &lang, "archive_title", "Archive"));
-    let desc = site_description(r);
-    let mut m = meta(
-        title.clone(),
-        desc.clone(),
-        year.url.clone(),
-        collection(r, &title, &year.url, &desc),
-    );
-    let archive_title = t(r, &lang, "archive_title", "Archive");
-    m.head.breadcrumbs = crumbs(
-        r,
-        &lang,
-        &[
-            (&archive_title, "/archive/".into()),
-            (&y.to_string(), year.url.clone()),
-        ],
-    );
-    let mut ctx = Context::new();
-    ctx.insert("year", &year);
-    Draft {
-        template: "archive_year.html",
-        kind: "archive_year",
-        lang,
-        meta: m,
-        ctx,
-    }
-}
-
 fn simple(
     r: &Renderer,
     template: &'static str,
@@ -670,24 +528,4 @@ fn alias(r: &Renderer, k: usize) -> Result<Vec<u8>, Diagnostic> {
     ctx.insert("t", &r.views.theme.strings_for(&lang).all);
     ctx.insert("site", &r.site_value);
     Ok(r.render_template("alias.html", &ctx)?.into_bytes())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::window;
-
-    #[test]
-    fn the_pager_shows_ends_and_neighbours_with_gaps() {
-        assert_eq!(window(1, 1), vec![(1, false)]);
-        assert_eq!(
-            window(1, 4),
-            vec![(1, false), (2, false), (3, false), (4, false)]
-        );
-        let w = window(50, 141);
-        let shown: Vec<usize> = w.iter().map(|p| p.0).collect();
-        assert_eq!(shown, vec![1, 48, 49, 50, 51, 52, 141]);
-        assert_eq!(w[1], (48, true));
-        assert_eq!(w[6], (141, true));
-        assert!(w[2..6].iter().all(|p| !p.1));
-    }
 }

@@ -1,6 +1,7 @@
 //! `/links/`: every curated link, newest first, paginated, with its feeds.
 
-use super::{collection, crumbs, meta, paginate, site_description, site_lang, t, Draft};
+use super::pager::paginate;
+use super::{collection, crumbs, meta, site_description, site_lang, t, Draft};
 use crate::render::Renderer;
 use crate::site::routes::LINKS_URL;
 use tera::Context;
