@@ -149,11 +149,7 @@ pub fn is_block_element(name: &str) -> bool {
 /// browser lays it out: blocks, table cells and line breaks do; so do images
 /// and footnote references (`sup`), never part of the word before them.
 fn separates_words(inner: &str) -> bool {
-    let name = inner.trim_start_matches('/');
-    let end = name
-        .find(|c: char| c.is_whitespace() || c == '/')
-        .unwrap_or(name.len());
-    let name = &name[..end];
+    let name = tag_name(inner.trim_start_matches('/'));
     is_block_element(name)
         || ["br", "img", "sup", "tr", "td", "th"]
             .iter()
@@ -163,12 +159,12 @@ fn separates_words(inner: &str) -> bool {
 /// Elements without an end tag, which an excerpt must not close.
 const VOID: &[&str] = &["br", "img", "hr", "wbr", "input", "source", "area", "col"];
 
-/// The lower-case element name at the start of a tag's inside (`a href=…`).
-fn tag_name(inside: &str) -> String {
+/// The element name at the start of a tag's inside (`a href=…` → `a`), as
+/// written: `strip_tags` runs over every body, so it does not allocate.
+fn tag_name(inside: &str) -> &str {
     (inside.split(|c: char| c.is_whitespace() || c == '/'))
         .next()
         .unwrap_or("")
-        .to_ascii_lowercase()
 }
 
 /// The first `words` words of sanitised HTML, with "…" and the end tags of
@@ -192,12 +188,12 @@ pub fn excerpt(html: &str, words: usize) -> String {
             let end = rest.find('>').map_or(rest.len(), |e| e + 1);
             let inside = rest[1..end].trim_end_matches('>');
             if let Some(closing) = inside.strip_prefix('/') {
-                let name = tag_name(closing);
+                let name = tag_name(closing).to_ascii_lowercase();
                 if let Some(k) = open.iter().rposition(|o| *o == name) {
                     open.truncate(k);
                 }
             } else if !inside.starts_with('!') && !inside.ends_with('/') {
-                let name = tag_name(inside);
+                let name = tag_name(inside).to_ascii_lowercase();
                 if !VOID.contains(&name.as_str()) {
                     open.push(name);
                 }

@@ -443,11 +443,8 @@ pub fn check_and(
 /// or its theme folder provides may fail on any data, so every route using
 /// them is rendered.
 fn check_routes<'a>(site: &'a Site, theme: &render::theme::Theme) -> Vec<&'a Route> {
-    let custom = |card: bool| {
-        (theme.templates.iter())
-            .filter(|(name, _, _)| (name == render::cards::TEMPLATE) == card)
-            .any(|(_, _, file)| !file.starts_with("(built-in theme"))
-    };
+    let custom =
+        |card: bool| (theme.site_templates()).any(|name| (name == render::cards::TEMPLATE) == card);
     let (custom_pages, custom_cards) = (custom(false), custom(true));
     let mut seen = rustc_hash::FxHashSet::default();
     (site.routes.iter())

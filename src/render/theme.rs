@@ -41,7 +41,18 @@ pub struct Theme {
     pub strings: FxHashMap<String, UiStrings>,
 }
 
+/// How the origin of a built-in theme's file starts (`(built-in theme default) …`).
+const BUILTIN_ORIGIN: &str = "(built-in theme";
+
 impl Theme {
+    /// Names of the templates the site brings itself (`templates/`,
+    /// `themes/<name>/`), replacing or adding to the built-in ones.
+    pub fn site_templates(&self) -> impl Iterator<Item = &str> {
+        (self.templates.iter())
+            .filter(|(_, _, origin)| !origin.starts_with(BUILTIN_ORIGIN))
+            .map(|(name, _, _)| name.as_str())
+    }
+
     /// Layers, each overriding the one before file by file: the built-in
     /// `default` theme, the built-in theme named `theme_name` (when it is not
     /// `default`), the site's `themes/<theme_name>/` folder, and the site's own
@@ -58,7 +69,7 @@ impl Theme {
         for layer in layers {
             for (path, bytes) in builtin_theme(layer).unwrap_or(&[]) {
                 let text = || String::from_utf8_lossy(bytes).into_owned();
-                let origin = format!("(built-in theme {layer}) {path}");
+                let origin = format!("{BUILTIN_ORIGIN} {layer}) {path}");
                 if let Some(name) = path.strip_prefix("templates/") {
                     templates.insert(name.to_string(), (text(), origin));
                 } else if let Some(p) = path.strip_prefix("static/") {
