@@ -3,6 +3,7 @@
 
     python3 bench/images.py [--count 200] [--size 4000x3000] [--work /tmp/kurator-img-bench]
                             [--kurator PATH] [--gen PATH] [--hugo PATH] [--json FILE]
+                            [--formats webp,avif]
 
 Generates COUNT synthetic 12-megapixel phone photos once (JPEG with EXIF
 orientation + GPS, bench's own generator `examples/gen_photos.rs`), puts them
@@ -13,6 +14,8 @@ articles without photos: its warm build is the baseline, and "warm minus
 text" is what the photos add to a warm build. Both make the same files: widths 480,
 960 and 1600, each as JPEG and as WebP at quality 80. Hugo's templates ask
 for exactly these with `.Resize "<w>x q80"` and `.Resize "<w>x webp q80"`.
+`--formats webp,avif` adds AVIF on kurator's side only (Hugo encodes no
+AVIF), to measure what the opt-in costs.
 
 Wall time and peak RSS come from os.wait4 of the child. Output: a Markdown
 table with ratios kurator ÷ Hugo. Python 3.11 standard library only.
@@ -71,7 +74,7 @@ def make_photos(gen: Path, out: Path, count: int, size: str) -> list[Path]:
     return sorted(out.glob("*.jpg"))[:count]
 
 
-def kurator_site(root: Path, photos: list[Path], with_photos: bool = True) -> None:
+def kurator_site(root: Path, photos: list[Path], with_photos: bool = True, formats: str = "webp") -> None:
     """One article per photo, the photo beside it; without photos the same
     articles with a line of text instead (the baseline a warm build adds to)."""
     shutil.rmtree(root, ignore_errors=True)
@@ -80,7 +83,7 @@ def kurator_site(root: Path, photos: list[Path], with_photos: bool = True) -> No
     (root / "channels").mkdir()
     (root / "site.yaml").write_text(
         "title: Bench\nbase_url: https://bench.example\nlanguage: de\n"
-        f"images:\n  widths: {WIDTHS}\n  formats: [webp]\n  quality: 80\n"
+        f"images:\n  widths: {WIDTHS}\n  formats: [{formats}]\n  quality: 80\n"
         "  max_pixels: 50000000\n")
     (root / "authors/anna.md").write_text("---\nname: Anna\n---\n")
     (root / "channels/fotos.md").write_text("---\ntitle: Fotos\ncurators: [anna]\n---\n")
@@ -128,6 +131,8 @@ def main() -> int:
     ap.add_argument("--gen", type=Path, default=REPO / "target/release/examples/gen_photos")
     ap.add_argument("--hugo", default=None)
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--formats", default="webp",
+                    help="kurator's images.formats, e.g. webp,avif (Hugo has no AVIF encoder: it stays on WebP)")
     a = ap.parse_args()
     for b in (a.kurator, a.gen):
         if not b.exists():
@@ -137,8 +142,8 @@ def main() -> int:
     w = a.work
     photos = make_photos(a.gen, w / "photos", a.count, a.size)
     mib = sum(p.stat().st_size for p in photos) / 2**20
-    kurator_site(w / "kurator", photos)
-    kurator_site(w / "kurator-text", photos, with_photos=False)
+    kurator_site(w / "kurator", photos, formats=a.formats.replace(",", ", "))
+    kurator_site(w / "kurator-text", photos, with_photos=False, formats=a.formats.replace(",", ", "))
     hugo_site(w / "hugo", photos)
     results: dict[str, tuple[float, float, str]] = {}
     kcache = w / "kurator-cache"
@@ -163,7 +168,8 @@ def main() -> int:
         print(f"  {results[name][0]:.1f} s, {results[name][1]:.0f} MiB  {results[name][2]}", file=sys.stderr)
     kimgs = len([p for p in (w / "kurator-out/_media").rglob("*") if p.is_file()])
     himgs = len([p for p in (w / "hugo-out").rglob("*") if p.suffix in (".jpg", ".webp") and "_hu" in p.name])
-    print(f"\n{a.count} photos of {a.size} ({mib:.0f} MiB of JPEG), {os.cpu_count()} cores; "
+    print(f"\n{a.count} photos of {a.size} ({mib:.0f} MiB of JPEG), {os.cpu_count()} cores, "
+          f"kurator formats [{a.formats}]; "
           f"files written: kurator {kimgs}, hugo {himgs}\n")
     print("| build | kurator s | hugo s | kurator ÷ hugo | kurator RSS MiB | hugo RSS MiB | RSS ÷ hugo |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")

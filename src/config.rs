@@ -129,8 +129,7 @@ impl Default for ImagesConfig {
 #[serde(rename_all = "lowercase")]
 pub enum ImageFormat {
     Webp,
-    /// Accepted so that a site can ask for it; this build has no AVIF
-    /// encoder and reports that (see docs/images.md).
+    /// Opt-in: smaller than WebP, much slower to encode (docs/images.md).
     Avif,
 }
 
@@ -480,8 +479,6 @@ impl Config {
             Some("`images.quality` must be between 1 and 100")
         } else if im.max_pixels == 0 {
             Some("`images.max_pixels` must be at least 1")
-        } else if im.formats.contains(&ImageFormat::Avif) {
-            Some("`images.formats: [avif]` is not built into this kurator; use `[webp]` (see docs/images.md)")
         } else {
             None
         };

@@ -534,3 +534,70 @@ fn a_photo_with_a_new_modification_time_but_the_same_bytes_encodes_nothing() {
     assert!(r.stderr.contains("(0 encoded)"), "{}", r.stderr);
     assert_same_tree(&before, &snapshot(&s.out()), "build after a touch");
 }
+
+/// The width and height an AVIF file's `ispe` property states.
+fn avif_size(b: &[u8]) -> (u32, u32) {
+    let at = b
+        .windows(4)
+        .position(|w| w == b"ispe")
+        .expect("an ispe box");
+    let n = |o: usize| u32::from_be_bytes(b[at + o..at + o + 4].try_into().unwrap());
+    // After the type come 4 bytes of version and flags.
+    (n(8), n(12))
+}
+
+#[test]
+fn avif_is_opt_in_comes_first_in_picture_and_is_deterministic() {
+    // Small widths: unoptimised test builds encode AVIF slowly.
+    let s = site_with_photos();
+    s.write(
+        "site.yaml",
+        "title: Minimal\nbase_url: https://minimal.example\nlanguage: de\n\
+         timezone: Europe/Berlin\nimages:\n  widths: [120, 240]\n  formats: [webp, avif]\n",
+    );
+    let cold = |name: &str| {
+        let dir = s.tmp.path().join(name);
+        s.build_ok(&["--cache-dir", dir.to_str().unwrap()]);
+        snapshot(&s.out())
+    };
+    let a = cold("cache-a");
+    let avif: Vec<&String> = a.keys().filter(|f| f.ends_with(".avif")).collect();
+    let mut names: Vec<&str> = avif.iter().map(|f| f.rsplit('/').next().unwrap()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "anna-120.avif",
+            "anna-240.avif",
+            "chart-120.avif",
+            "chart-240.avif",
+            "team-120.avif",
+            "team-240.avif"
+        ]
+    );
+    for f in &avif {
+        let b = &a[*f];
+        assert_eq!(&b[4..12], b"ftypavif", "{f} is an AVIF file");
+        assert!(!b.windows(5).any(|w| w == b"Exif\0"), "{f} has no EXIF");
+        let w: u32 = (f.rsplit('-').next().unwrap().split('.').next().unwrap())
+            .parse()
+            .unwrap();
+        let want_h = if f.contains("/team-") {
+            w * 3 / 2 // turned by the EXIF flag: portrait
+        } else if f.contains("/chart-") {
+            w * 400 / 640
+        } else {
+            w
+        };
+        assert_eq!(avif_size(b), (w, want_h), "{f}");
+    }
+    let html = String::from_utf8(a["2024/05/offsite/index.html"].clone()).unwrap();
+    let (av, wp) = (
+        html.find("<source type=\"image/avif\"")
+            .expect("an AVIF source"),
+        html.find("<source type=\"image/webp\"")
+            .expect("a WebP source"),
+    );
+    assert!(av < wp, "the browser takes the first source it can show");
+    assert_same_tree(&a, &cold("cache-b"), "a second cold AVIF build");
+}

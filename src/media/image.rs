@@ -233,6 +233,49 @@ fn encode(img: &DynamicImage, format: VariantFormat, quality: u8) -> Result<Vec<
                 webp::Encoder::from_rgb(&enc, img.width(), img.height()).encode(f32::from(quality));
             out = mem.to_vec();
         }
+        VariantFormat::Avif => out = avif(img, quality)?,
     }
     Ok(out)
+}
+
+/// rav1e's speed preset (1 slow … 10 fast): 6 keeps a 1600 px photo
+/// around a second on one core at a size close to the slower presets.
+const AVIF_SPEED: u8 = 6;
+
+/// Encodes AVIF on one thread: ravif sizes its tiles by the thread count, so
+/// a fixed count keeps the bytes the same on every machine; the build
+/// already runs one image per core.
+///
+/// rav1e then runs in a pool of its own. A rayon worker that waits for
+/// another pool steals work from its own meanwhile, which would start
+/// decoding further photos (peak RSS 1 GiB for 2 cores in bench/images.py);
+/// a plain thread makes the worker simply wait.
+fn avif(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
+    std::thread::scope(|s| {
+        (s.spawn(|| avif_here(img, quality)).join())
+            .unwrap_or_else(|_| Err("the AVIF encoder failed".into()))
+    })
+}
+
+fn avif_here(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, String> {
+    let enc = ravif::Encoder::new()
+        .with_quality(f32::from(quality.clamp(1, 100)))
+        .with_speed(AVIF_SPEED)
+        .with_num_threads(Some(1));
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let res = if img.color().has_alpha() {
+        let rgba = img.to_rgba8();
+        let px: Vec<ravif::RGBA8> = (rgba.as_raw().chunks_exact(4))
+            .map(|p| ravif::RGBA8::new(p[0], p[1], p[2], p[3]))
+            .collect();
+        enc.encode_rgba(ravif::Img::new(&px[..], w, h))
+    } else {
+        let rgb = img.to_rgb8();
+        let px: Vec<ravif::RGB8> = (rgb.as_raw().chunks_exact(3))
+            .map(|p| ravif::RGB8::new(p[0], p[1], p[2]))
+            .collect();
+        enc.encode_rgb(ravif::Img::new(&px[..], w, h))
+    };
+    res.map(|r| r.avif_file)
+        .map_err(|e| format!("AVIF encoding failed: {e}"))
 }

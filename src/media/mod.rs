@@ -33,6 +33,7 @@ pub enum VariantFormat {
     Jpeg,
     Png,
     Webp,
+    Avif,
 }
 
 impl VariantFormat {
@@ -42,6 +43,7 @@ impl VariantFormat {
             VariantFormat::Jpeg => "jpg",
             VariantFormat::Png => "png",
             VariantFormat::Webp => "webp",
+            VariantFormat::Avif => "avif",
         }
     }
 
@@ -51,6 +53,7 @@ impl VariantFormat {
             VariantFormat::Jpeg => "image/jpeg",
             VariantFormat::Png => "image/png",
             VariantFormat::Webp => "image/webp",
+            VariantFormat::Avif => "image/avif",
         }
     }
 

@@ -1,14 +1,17 @@
 // Responsive images in headless Chromium (SPEC §11): at 375 px the article
 // page with photos downloads the small (480 px) variant of each photo, in
-// WebP, and none of the wider ones.
+// the best modern format the site publishes (WebP, or AVIF when the site
+// opts in), decodes it, and downloads none of the wider ones.
 //
-//   node images.mjs --site http://127.0.0.1:PORT --page /2025/06/slug/
+//   node images.mjs --site http://127.0.0.1:PORT --page /2025/06/slug/ [--format avif]
 import { chromium } from "playwright-core";
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
 );
 for (const k of ["site", "page"]) if (!args[k]) throw new Error(`--${k} is required`);
+const fmt = args.format || "webp";
+const small = new RegExp(`-(480|[1-4]\\d\\d)\\.${fmt}$`);
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -39,10 +42,11 @@ try {
   console.log(`  photos: ${JSON.stringify(photos)}\n  requests: ${media.join(", ")}`);
   check(photos.length >= 2, `the page shows photos (${photos.length})`);
   for (const p of photos) {
-    check(/-480\.webp$/.test(new URL(p.src).pathname) || p.w <= 480, `${p.src} is the 480 px WebP variant`);
+    check(small.test(new URL(p.src).pathname), `${p.src} is a small ${fmt} variant`);
+    check(p.w > 0 && p.w <= 480, `${p.src} decoded (${p.w} px wide)`);
     check(p.attrW && p.attrH, `${p.src} has width and height`);
   }
-  check(media.length > 0 && media.every((m) => /-(480|[1-4]\d\d)\.webp$/.test(m)), "only small WebP variants were downloaded");
+  check(media.length > 0 && media.every((m) => small.test(m)), `only small ${fmt} variants were downloaded`);
 } finally {
   await browser.close();
 }

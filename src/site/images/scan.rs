@@ -270,12 +270,14 @@ fn plan(images: &Images, rel: &str, f: Found, original_only: bool) -> Source {
     }
     let fallback = VariantFormat::of(h.raster);
     let mut formats = vec![fallback];
-    for f in &cfg.formats {
-        let f = match f {
-            crate::config::ImageFormat::Webp => VariantFormat::Webp,
-            crate::config::ImageFormat::Avif => continue,
-        };
-        if !formats.contains(&f) {
+    // A browser takes the first `<source>` it can show: the smaller AVIF
+    // goes before WebP whatever order the settings list them in.
+    for f in [VariantFormat::Avif, VariantFormat::Webp] {
+        let asked = cfg.formats.iter().any(|c| match c {
+            crate::config::ImageFormat::Webp => f == VariantFormat::Webp,
+            crate::config::ImageFormat::Avif => f == VariantFormat::Avif,
+        });
+        if asked && !formats.contains(&f) {
             formats.push(f);
         }
     }
