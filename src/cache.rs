@@ -130,6 +130,21 @@ struct Stored {
     value: String,
 }
 
+/// A key for content-addressed entries: SHA-256 of the parts (each ended by
+/// a NUL byte, so `["ab", "c"]` and `["a", "bc"]` differ), in hex.
+pub fn content_key(parts: &[&[u8]]) -> String {
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    for p in parts {
+        ctx.update(p);
+        ctx.update(&[0]);
+    }
+    ctx.finish()
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// FNV-1a, 64 bit: stable across Rust versions and platforms, unlike std's
 /// hasher, so a cache written in CI is found again by the next run.
 fn fnv1a(bytes: &[u8]) -> u64 {

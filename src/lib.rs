@@ -91,7 +91,10 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Vec<Diagnostic>> {
     let highlighter = if opts.check_only {
         Highlighter::limits_only()
     } else {
-        Highlighter::new()
+        Highlighter::new().with_cache(cache::Cache::open(
+            &opts.site_dir,
+            opts.cache_dir.as_deref(),
+        ))
     };
     load_with(opts, &highlighter, &mut |files, cx| {
         files

@@ -1,6 +1,11 @@
 //! Fenced-code highlighting with syntect, emitted as CSS classes (`hl-*`) so
 //! light and dark themes are plain stylesheets. Loaded once per build.
+//!
+//! Highlighted blocks are kept in the cache (`.kurator/highlight/`) by
+//! content: syntect's regex engine was the largest single cost of a build's
+//! parsing (perf, 10k reference site), and code blocks rarely change.
 
+use crate::cache::Cache;
 use crate::diagnostics::Problem;
 use std::time::{Duration, Instant};
 use syntect::highlighting::{Color, Theme, ThemeSet};
@@ -17,6 +22,10 @@ const MAX_LINE_BYTES: usize = 8 * 1024;
 /// grammars into errors deterministically. A wall-clock limit makes output
 /// depend on machine load, so it is set far above any real block.
 const TIME_BUDGET: Duration = Duration::from_secs(30);
+/// Cache namespace; the key names the grammar set and class style, so a
+/// kurator with other grammars never takes another's blocks.
+const NAMESPACE: &str = "highlight";
+const CACHE_VERSION: &str = "hl-v1 syntect-5.3 defaults-newlines hl-prefix";
 
 /// The loaded syntax definitions.
 pub struct Highlighter {
@@ -25,6 +34,8 @@ pub struct Highlighter {
     /// plain blocks; the HTML is never written, and syntect is most of
     /// the cost of parsing.
     limits_only: bool,
+    /// Where highlighted blocks are kept between runs, if anywhere.
+    cache: Option<Cache>,
 }
 
 impl Default for Highlighter {
@@ -39,6 +50,15 @@ impl Highlighter {
         Highlighter {
             syntaxes: SyntaxSet::load_defaults_newlines(),
             limits_only: false,
+            cache: None,
+        }
+    }
+
+    /// Keeps highlighted blocks in `cache` and takes them from there.
+    pub fn with_cache(self, cache: Cache) -> Self {
+        Highlighter {
+            cache: Some(cache),
+            ..self
         }
     }
 
@@ -57,34 +77,45 @@ impl Highlighter {
     /// focusable (`tabindex="0"`) because a wide block scrolls sideways and
     /// keyboard users must be able to scroll it too.
     pub fn highlight(&self, code: &str, lang: &str) -> (String, Option<Problem>) {
-        let lang_class = crate::html::escape_attr(lang);
-        let plain = || {
-            format!(
-                "<pre tabindex=\"0\"><code class=\"language-{lang_class}\">{}</code></pre>\n",
-                escape(code)
-            )
-        };
         let Some(syntax) = self.syntaxes.find_syntax_by_token(lang) else {
-            return (plain(), None);
-        };
-        let fallback = |reason: &str| {
-            (
-                plain(),
-                Some(Problem::HighlightFallback {
-                    lang: lang.to_string(),
-                    reason: reason.to_string(),
-                }),
-            )
+            return (plain(code, lang), None);
         };
         if code.len() > MAX_BLOCK_BYTES {
-            return fallback("the block is larger than 256 KiB");
+            return fallback(code, lang, "the block is larger than 256 KiB");
         }
         if code.lines().any(|l| l.len() > MAX_LINE_BYTES) {
-            return fallback("a line is longer than 8 KiB");
+            return fallback(code, lang, "a line is longer than 8 KiB");
         }
         if self.limits_only {
-            return (plain(), None);
+            return (plain(code, lang), None);
         }
+        let Some(cache) = &self.cache else {
+            return self.run(syntax, code, lang);
+        };
+        let key = crate::cache::content_key(&[
+            CACHE_VERSION.as_bytes(),
+            lang.as_bytes(),
+            code.as_bytes(),
+        ]);
+        let hit = cache.get_bytes(NAMESPACE, &key);
+        if let Some(html) = hit.and_then(|b| String::from_utf8(b).ok()) {
+            return (html, None);
+        }
+        let (html, problem) = self.run(syntax, code, lang);
+        if problem.is_none() {
+            // A cache that cannot be written only costs time next run.
+            let _ = cache.put_bytes(NAMESPACE, &key, html.as_bytes());
+        }
+        (html, problem)
+    }
+
+    /// Runs syntect on one block.
+    fn run(
+        &self,
+        syntax: &syntect::parsing::SyntaxReference,
+        code: &str,
+        lang: &str,
+    ) -> (String, Option<Problem>) {
         let started = Instant::now();
         let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, STYLE);
         for line in LinesWithEndings::from(code) {
@@ -92,15 +123,34 @@ impl Highlighter {
                 .parse_html_for_line_which_includes_newline(line)
                 .is_err()
             {
-                return fallback("the grammar failed on this input");
+                return fallback(code, lang, "the grammar failed on this input");
             }
             if started.elapsed() > TIME_BUDGET {
-                return fallback("highlighting took longer than 30 seconds");
+                return fallback(code, lang, "highlighting took longer than 30 seconds");
             }
         }
         let html = gen.finalize();
+        let lang_class = crate::html::escape_attr(lang);
         (format!("<pre class=\"hl-code\" tabindex=\"0\"><code class=\"language-{lang_class}\">{html}</code></pre>\n"), None)
     }
+}
+
+/// A block shown as it is, without highlighting.
+fn plain(code: &str, lang: &str) -> String {
+    format!(
+        "<pre tabindex=\"0\"><code class=\"language-{}\">{}</code></pre>\n",
+        crate::html::escape_attr(lang),
+        escape(code)
+    )
+}
+
+/// A plain block and the finding that says why it is not highlighted.
+fn fallback(code: &str, lang: &str, reason: &str) -> (String, Option<Problem>) {
+    let problem = Problem::HighlightFallback {
+        lang: lang.to_string(),
+        reason: reason.to_string(),
+    };
+    (plain(code, lang), Some(problem))
 }
 
 /// The stylesheet for the configured light theme and, inside a
@@ -258,6 +308,29 @@ fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_blocks_are_taken_from_the_cache_and_equal_fresh_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path(), None);
+        let h = Highlighter::new().with_cache(cache.clone());
+        let code = "fn main() { let x = 1; }\n";
+        let fresh = Highlighter::new().highlight(code, "rust").0;
+        assert_eq!(h.highlight(code, "rust").0, fresh, "first run stores");
+        assert_eq!(h.highlight(code, "rust").0, fresh, "second run reads");
+        // The hit really comes from the cache: a planted entry is returned.
+        let key = crate::cache::content_key(&[CACHE_VERSION.as_bytes(), b"rust", code.as_bytes()]);
+        cache
+            .put_bytes(NAMESPACE, &key, b"<pre>planted</pre>")
+            .unwrap();
+        assert_eq!(h.highlight(code, "rust").0, "<pre>planted</pre>");
+        // Another language of the same code is another entry.
+        assert_ne!(h.highlight(code, "python").0, "<pre>planted</pre>");
+        // Fallbacks are not stored: a limit hit is reported on every run.
+        let long = "a".repeat(10_000);
+        assert!(h.highlight(&long, "rust").1.is_some());
+        assert!(h.highlight(&long, "rust").1.is_some());
+    }
 
     #[test]
     fn known_language_gets_classes_unknown_stays_plain() {

@@ -120,9 +120,10 @@ impl Builder {
         // An edited or added photo is encoded on the next rebuild (only that
         // one: the cache keeps the rest), so it shows up without a restart.
         opts.encode_images = true;
+        let blocks = crate::cache::Cache::open(&opts.site_dir, opts.cache_dir.as_deref());
         Builder {
             opts,
-            highlighter: Highlighter::new(),
+            highlighter: Highlighter::new().with_cache(blocks),
             cache: FxHashMap::default(),
             dirty: FxHashSet::default(),
             job_keys: FxHashMap::default(),
