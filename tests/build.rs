@@ -1370,3 +1370,27 @@ fn summary_feeds_carry_the_summary_not_the_body() {
         "GEHEIMER ZWEITER ABSATZ.",
     );
 }
+
+#[test]
+fn highlighted_blocks_come_from_the_cache_and_the_output_stays_the_same() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let c = cache.to_str().unwrap();
+    let out = tmp.path().join("public");
+    build(&example_site(), &out, &["--cache-dir", c]).assert_ok();
+    let cold = snapshot(&out);
+    let blocks: Vec<_> = std::fs::read_dir(cache.join("highlight"))
+        .expect("highlighted blocks are cached")
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(blocks.len() >= 5, "{} cached blocks", blocks.len());
+    build(&example_site(), &out, &["--cache-dir", c]).assert_ok();
+    assert_same_tree(&cold, &snapshot(&out), "warm highlight cache");
+    // Damaged entries (cut in half) are misses, not broken pages.
+    for b in &blocks {
+        let bytes = std::fs::read(b).unwrap();
+        std::fs::write(b, &bytes[..bytes.len() / 2 + 40]).unwrap();
+    }
+    build(&example_site(), &out, &["--cache-dir", c]).assert_ok();
+    assert_same_tree(&cold, &snapshot(&out), "damaged highlight cache");
+}

@@ -98,7 +98,10 @@ impl Highlighter {
             code.as_bytes(),
         ]);
         let hit = cache.get_bytes(NAMESPACE, &key);
-        if let Some(html) = hit.and_then(|b| String::from_utf8(b).ok()) {
+        // Entries are written whole (rename), but a damaged one must not
+        // reach the page: a block always ends with its closing tags.
+        let hit = hit.and_then(|b| String::from_utf8(b).ok());
+        if let Some(html) = hit.filter(|h| h.ends_with("</code></pre>\n")) {
             return (html, None);
         }
         let (html, problem) = self.run(syntax, code, lang);
@@ -320,12 +323,16 @@ mod tests {
         assert_eq!(h.highlight(code, "rust").0, fresh, "second run reads");
         // The hit really comes from the cache: a planted entry is returned.
         let key = crate::cache::content_key(&[CACHE_VERSION.as_bytes(), b"rust", code.as_bytes()]);
+        let planted = "<pre><code>planted</code></pre>\n";
         cache
-            .put_bytes(NAMESPACE, &key, b"<pre>planted</pre>")
+            .put_bytes(NAMESPACE, &key, planted.as_bytes())
             .unwrap();
-        assert_eq!(h.highlight(code, "rust").0, "<pre>planted</pre>");
+        assert_eq!(h.highlight(code, "rust").0, planted);
         // Another language of the same code is another entry.
-        assert_ne!(h.highlight(code, "python").0, "<pre>planted</pre>");
+        assert_ne!(h.highlight(code, "python").0, planted);
+        // A cut-off entry is a miss.
+        cache.put_bytes(NAMESPACE, &key, b"<pre><code>cut").unwrap();
+        assert_eq!(h.highlight(code, "rust").0, fresh);
         // Fallbacks are not stored: a limit hit is reported on every run.
         let long = "a".repeat(10_000);
         assert!(h.highlight(&long, "rust").1.is_some());
