@@ -9,6 +9,7 @@
 //! here follows the model and no thread timing reaches the output.
 
 pub mod fold;
+mod plan;
 mod shards;
 
 use super::{Job, Renderer};
@@ -160,6 +161,8 @@ pub struct Index {
     by_shard: Vec<Vec<usize>>,
     /// Per typo shard: (typo key, term position), sorted.
     by_typo: Vec<Vec<(String, u32)>>,
+    /// The records each term shard and facet file carries.
+    plan: plan::Plan,
 }
 
 /// What the renderer caches for search between `serve` rebuilds.
@@ -192,7 +195,7 @@ pub use crate::site::routes::search_typo_shards as typo_shards;
 /// The bytes of one search file.
 pub fn render(r: &Renderer, job: &Job) -> Vec<u8> {
     match job {
-        Job::SearchFacets(k) => shards::facets(r, *k),
+        Job::SearchFacets(k) => shards::facets(r, index(r), *k),
         Job::SearchTypos(k) => shards::typos(index(r), *k),
         Job::SearchTerms(k) => shards::terms(r, index(r), *k),
         Job::SearchDocs(k) => shards::docs(r, *k),
@@ -396,11 +399,22 @@ fn merge(r: &Renderer) -> Index {
     for list in &mut by_typo {
         list.sort_unstable();
     }
-    Index {
+    let mut index = Index {
         terms,
         by_shard,
         by_typo,
-    }
+        plan: plan::Plan::default(),
+    };
+    let facets: Vec<Vec<u32>> = (0..shards::facet_count(r))
+        .map(|k| {
+            let docs = shards::facet_docs(r, k);
+            docs.into_iter()
+                .map(|d| u32::try_from(d).unwrap_or(u32::MAX))
+                .collect()
+        })
+        .collect();
+    index.plan = plan::plan(&index, n, &facets, shards::FACET_RECORDS);
+    index
 }
 
 #[cfg(test)]

@@ -2,8 +2,7 @@
 //! is JSON written by serde_json, so content is always JSON text.
 
 use super::{
-    fold, item, term_shards, typo_shards, weight, Index, Postings, BODY, DOCS_PER_SHARD, PART,
-    SUMMARY, TOP, WEIGHT,
+    fold, item, plan, term_shards, typo_shards, Index, BODY, DOCS_PER_SHARD, PART, SUMMARY, TOP,
 };
 use crate::content::ItemKind;
 use crate::render::Renderer;
@@ -22,16 +21,11 @@ const AFTER: usize = 100;
 const SOURCE: usize = 320;
 /// Characters of summary opening in a record that comes without a snippet.
 const OPENING: usize = 90;
-/// Records a term shard carries beyond its terms' best lists. A query of
-/// several words, or one with a filter, shows documents deeper in each
-/// word's ranking; carrying that depth inline keeps them from costing one
-/// document shard each (about 70 bytes compressed per record).
-const SHARD_RECORDS: usize = 320;
-/// Deepest position in a term's ranking whose record is carried.
-const CARRY_DEPTH: usize = 600;
 /// A facet file of at most this many documents carries their records: a
 /// rare filter value (an author) picks results no term shard carries.
-const FACET_RECORDS: usize = 200;
+/// Larger ones carry those their filter puts on frequent words' first
+/// pages (`plan.rs`).
+pub(super) const FACET_RECORDS: usize = 200;
 
 /// `search/manifest.json`: sizes and the names the filters offer.
 pub(super) fn manifest(r: &Renderer) -> Vec<u8> {
@@ -63,12 +57,42 @@ pub(super) fn manifest(r: &Renderer) -> Vec<u8> {
 /// `search/facets/<k>.json`: the documents of one filter value (kind
 /// article, kind link, each language, channel and author, in that order)
 /// as gaps, and their records when they are few.
-pub(super) fn facets(r: &Renderer, k: usize) -> Vec<u8> {
+pub(super) fn facets(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
+    let docs = facet_docs(r, k);
+    let mut out = Vec::with_capacity(16 + docs.len() * 3);
+    out.extend_from_slice(b"{\"v\":2,\"docs\":[");
+    let mut prev = 0;
+    for (j, &d) in docs.iter().enumerate() {
+        if j > 0 {
+            out.push(b',');
+        }
+        push_u32(&mut out, (d - prev) as u32);
+        prev = d;
+    }
+    out.extend_from_slice(b"],\"recs\":[");
+    if docs.len() <= FACET_RECORDS {
+        push_records(r, &mut out, docs.iter().map(|&d| (d as u32, true)));
+    } else if let Some(extra) = index.plan.facets.get(k) {
+        push_records(r, &mut out, extra.iter().map(|&d| (d, true)));
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// Number of facet files: kind article and link, then each language,
+/// channel and author.
+pub(super) fn facet_count(r: &Renderer) -> usize {
+    let site = r.views.site;
+    2 + search_langs(site).len() + site.channels.len() + site.authors.len()
+}
+
+/// The documents of facet file `k`, ascending.
+pub(super) fn facet_docs(r: &Renderer, k: usize) -> Vec<usize> {
     let site = r.views.site;
     let langs = search_langs(site);
     let (nl, nc) = (langs.len(), site.channels.len());
     let links = site.links.iter().enumerate();
-    let docs: Vec<usize> = match k {
+    match k {
         0 | 1 => {
             let kind = if k == 0 {
                 ItemKind::Article
@@ -101,23 +125,7 @@ pub(super) fn facets(r: &Renderer, k: usize) -> Vec<u8> {
                 .map(|(i, _)| i)
                 .collect()
         }
-    };
-    let mut out = Vec::with_capacity(16 + docs.len() * 3);
-    out.extend_from_slice(b"{\"v\":2,\"docs\":[");
-    let mut prev = 0;
-    for (j, &d) in docs.iter().enumerate() {
-        if j > 0 {
-            out.push(b',');
-        }
-        push_u32(&mut out, (d - prev) as u32);
-        prev = d;
     }
-    out.extend_from_slice(b"],\"recs\":[");
-    if docs.len() <= FACET_RECORDS {
-        push_records(r, &mut out, docs.iter().map(|&d| (d as u32, true)));
-    }
-    out.extend_from_slice(b"]}");
-    out
 }
 
 /// `search/typos/<k>.json`: per typo key of this shard, the terms filed
@@ -154,25 +162,6 @@ pub(super) fn typos(index: &Index, k: usize) -> Vec<u8> {
     out
 }
 
-/// A term's postings in ranking order (best field first, then newest), the
-/// first [`CARRY_DEPTH`] of them. Weights take few values: one pass per
-/// value instead of a sort of the whole list.
-fn ranked(list: &Postings) -> Vec<(u32, u8)> {
-    let mut levels: Vec<u32> = WEIGHT.to_vec();
-    levels.sort_unstable_by(|a, b| b.cmp(a));
-    let weights: Vec<u32> = list.bits.iter().map(|&b| weight(b)).collect();
-    let mut out = Vec::with_capacity(list.len().min(CARRY_DEPTH));
-    for w in levels {
-        for (p, _) in list.iter().zip(&weights).filter(|(_, &x)| x == w) {
-            if out.len() == CARRY_DEPTH {
-                return out;
-            }
-            out.push(p);
-        }
-    }
-    out
-}
-
 /// `search/terms/<k>.json`: the terms that hash to shard `k`, each with its
 /// postings and its best results (with a snippet around the match), plus
 /// the records of those results and of the next ones in each term's
@@ -181,7 +170,10 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
     // Written by hand, not through `serde_json::Value`: the benchmark site's
     // shards hold nine million numbers. Strings still go through serde_json.
     let ids = index.by_shard.get(k).map(Vec::as_slice).unwrap_or(&[]);
-    let ranks: Vec<Vec<(u32, u8)>> = ids.iter().map(|&t| ranked(&index.terms[t].1)).collect();
+    let ranks: Vec<Vec<(u32, u8)>> = ids
+        .iter()
+        .map(|&t| plan::ranked(&index.terms[t].1, TOP))
+        .collect();
     let mut out = Vec::with_capacity(16 * 1024);
     out.extend_from_slice(b"{\"v\":2,\"terms\":[");
     let mut with_snippet: FxHashSet<u32> = FxHashSet::default();
@@ -220,25 +212,14 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
         out.extend_from_slice(b"]]");
     }
     out.extend_from_slice(b"],\"docs\":[");
-    let mut carried = with_snippet.clone();
-    let limit = carried.len() + SHARD_RECORDS;
-    'deep: for j in TOP..CARRY_DEPTH {
-        let mut any = false;
-        for rank in &ranks {
-            if let Some(&(doc, _)) = rank.get(j) {
-                if carried.len() >= limit {
-                    break 'deep;
-                }
-                any = true;
-                carried.insert(doc);
-            }
-        }
-        if !any {
-            break;
-        }
-    }
-    let mut docs: Vec<u32> = carried.into_iter().collect();
+    let deep = index.plan.terms.get(k).map(Vec::as_slice).unwrap_or(&[]);
+    let mut docs: Vec<u32> = with_snippet
+        .iter()
+        .copied()
+        .chain(deep.iter().copied())
+        .collect();
     docs.sort_unstable();
+    docs.dedup();
     push_records(
         r,
         &mut out,
