@@ -366,3 +366,22 @@ pub(super) fn plan(index: &Index, n: usize, facets: &[Vec<u32>], facet_records: 
         facets: facet_docs,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_documents_beyond_the_two_fullest_document_shards_are_worth_carrying() {
+        let d = |shard: usize, i: usize| (shard * DOCS_PER_SHARD + i) as u32;
+        // Two shards: the page can fetch both, nothing to carry.
+        assert!(beyond_fetch(vec![d(0, 1), d(3, 2), d(0, 5)]).is_empty());
+        // Three shards: the two holding most are fetched, the third's
+        // documents are carried, in page order.
+        let page = vec![d(5, 0), d(1, 1), d(2, 0), d(2, 1), d(1, 4), d(2, 3)];
+        assert_eq!(beyond_fetch(page), vec![d(5, 0)]);
+        // A tie in size goes to the lower shard number (deterministic).
+        let page = vec![d(4, 0), d(1, 0), d(2, 0)];
+        assert_eq!(beyond_fetch(page), vec![d(4, 0)]);
+    }
+}
