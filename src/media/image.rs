@@ -238,8 +238,9 @@ fn encode(img: &DynamicImage, format: VariantFormat, quality: u8) -> Result<Vec<
     Ok(out)
 }
 
-/// rav1e's speed preset (1 slow … 10 fast): 6 keeps a 1600 px photo
-/// around a second on one core at a size close to the slower presets.
+/// rav1e's speed preset (1 slow … 10 fast; ravif's default is 4): at 6 the
+/// three AVIF variants of a 12-megapixel photo take about 8 s of one core
+/// (docs/images.md). Other presets were not measured.
 const AVIF_SPEED: u8 = 6;
 
 /// Encodes AVIF on one thread: ravif sizes its tiles by the thread count, so
