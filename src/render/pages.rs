@@ -118,6 +118,13 @@ fn collection(r: &Renderer, name: &str, path: &str, description: &str) -> serde_
     json!({"@type": "CollectionPage", "name": name, "description": description, "url": absolute(&r.views.site.config.base_url, path)})
 }
 
+/// The metadata of a list page (overview, channel, tag, archive): its
+/// title, description and path, with a `CollectionPage` as its entity.
+fn collection_meta(r: &Renderer, title: &str, description: &str, path: &str) -> PageMeta {
+    let entity = collection(r, title, path, description);
+    meta(title.into(), description.into(), path.into(), entity)
+}
+
 fn hub(r: &Renderer) -> Draft {
     let site = r.views.site;
     let n = site.config.hub_items;
@@ -168,12 +175,7 @@ fn channels(r: &Renderer) -> Draft {
         .collect();
     let title = t(r, &lang, "channels_title", "Channels");
     let desc = t(r, &lang, "channels_intro", &site_description(r));
-    let mut m = meta(
-        title.clone(),
-        desc.clone(),
-        "/channels/".into(),
-        collection(r, &title, "/channels/", &desc),
-    );
+    let mut m = collection_meta(r, &title, &desc, "/channels/");
     m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/channels/".into())]);
     m.head.feeds = list.iter().flat_map(|c| c.feeds.clone()).collect();
     let mut ctx = Context::new();
@@ -198,12 +200,7 @@ fn channel(r: &Renderer, c: usize, page: usize) -> Draft {
         .description
         .clone()
         .unwrap_or_else(|| describe(&ch.intro.html));
-    let mut m = meta(
-        ch.title.clone(),
-        desc.clone(),
-        path.clone(),
-        collection(r, &ch.title, &path, &desc),
-    );
+    let mut m = collection_meta(r, &ch.title, &desc, &path);
     m.head.feeds = summary.feeds.clone();
     super::cards::show(r, CardOf::Channel(c), &lang, &mut m);
     let channels_title = t(r, &lang, "channels_title", "Channels");
@@ -235,12 +232,7 @@ fn authors(r: &Renderer) -> Draft {
         .collect();
     let title = t(r, &lang, "authors_title", "Authors");
     let desc = t(r, &lang, "authors_intro", &site_description(r));
-    let mut m = meta(
-        title.clone(),
-        desc.clone(),
-        "/authors/".into(),
-        collection(r, &title, "/authors/", &desc),
-    );
+    let mut m = collection_meta(r, &title, &desc, "/authors/");
     m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/authors/".into())]);
     let mut ctx = Context::new();
     ctx.insert("authors", &list);
@@ -316,12 +308,7 @@ fn tags(r: &Renderer) -> Draft {
         .collect();
     let title = t(r, &lang, "tags_title", "Tags");
     let desc = site_description(r);
-    let mut m = meta(
-        title.clone(),
-        desc.clone(),
-        "/tags/".into(),
-        collection(r, &title, "/tags/", &desc),
-    );
+    let mut m = collection_meta(r, &title, &desc, "/tags/");
     m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/tags/".into())]);
     let mut ctx = Context::new();
     ctx.insert("tags", &list);
@@ -340,12 +327,7 @@ fn tag(r: &Renderer, k: usize, page: usize) -> Draft {
     let (items, paginator, path) = paginate(r, &tg.items, &summary.tag.url, page);
     let lang = site_lang(r);
     let desc = format!("{}: {}", tg.name, site_description(r));
-    let mut m = meta(
-        tg.name.clone(),
-        desc.clone(),
-        path.clone(),
-        collection(r, &tg.name, &path, &desc),
-    );
+    let mut m = collection_meta(r, &tg.name, &desc, &path);
     m.head.feeds = r.views.feeds(&summary.tag.url, &tg.name);
     let tags_title = t(r, &lang, "tags_title", "Tags");
     m.head.breadcrumbs = crumbs(

@@ -1,7 +1,7 @@
 //! `/archive/` and its year pages: every item by year and month.
 
 use super::super::context::{ArchiveMonth, ArchiveYear, ItemCard};
-use super::{collection, crumbs, meta, site_description, site_lang, t, Draft, Renderer};
+use super::{collection_meta, crumbs, site_description, site_lang, t, Draft, Renderer};
 use crate::site::routes::archive_year_url;
 use tera::Context;
 
@@ -52,12 +52,7 @@ pub(super) fn archive(r: &Renderer) -> Draft {
         .collect();
     let title = t(r, &lang, "archive_title", "Archive");
     let desc = site_description(r);
-    let mut m = meta(
-        title.clone(),
-        desc.clone(),
-        "/archive/".into(),
-        collection(r, &title, "/archive/", &desc),
-    );
+    let mut m = collection_meta(r, &title, &desc, "/archive/");
     m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/archive/".into())]);
     let mut ctx = Context::new();
     ctx.insert("years", &years);
@@ -73,15 +68,10 @@ pub(super) fn archive(r: &Renderer) -> Draft {
 pub(super) fn archive_year(r: &Renderer, y: i16) -> Draft {
     let lang = site_lang(r);
     let year = year_view(r, y, true);
-    let title = format!("{} {y}", t(r, &lang, "archive_title", "Archive"));
-    let desc = site_description(r);
-    let mut m = meta(
-        title.clone(),
-        desc.clone(),
-        year.url.clone(),
-        collection(r, &title, &year.url, &desc),
-    );
     let archive_title = t(r, &lang, "archive_title", "Archive");
+    let title = format!("{archive_title} {y}");
+    let desc = site_description(r);
+    let mut m = collection_meta(r, &title, &desc, &year.url);
     m.head.breadcrumbs = crumbs(
         r,
         &lang,

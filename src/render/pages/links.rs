@@ -1,7 +1,7 @@
 //! `/links/`: every curated link, newest first, paginated, with its feeds.
 
 use super::pager::paginate;
-use super::{collection, crumbs, meta, site_description, site_lang, t, Draft};
+use super::{collection_meta, crumbs, site_description, site_lang, t, Draft};
 use crate::render::Renderer;
 use crate::site::routes::LINKS_URL;
 use tera::Context;
@@ -18,12 +18,7 @@ pub(super) fn links(r: &Renderer, page: usize) -> Draft {
     } else {
         intro.clone()
     };
-    let mut m = meta(
-        title.clone(),
-        desc.clone(),
-        path.clone(),
-        collection(r, &title, &path, &desc),
-    );
+    let mut m = collection_meta(r, &title, &desc, &path);
     m.head.feeds = r.views.feeds(LINKS_URL, &title);
     m.head.breadcrumbs = crumbs(r, &lang, &[(&title, LINKS_URL.into())]);
     let mut ctx = Context::new();

@@ -218,7 +218,28 @@ fn beyond_fetch(missing: Vec<u32>) -> Vec<u32> {
 /// holds each facet file's documents; those of at most `facet_records`
 /// carry all their records anyway.
 pub(super) fn plan(index: &Index, n: usize, facets: &[Vec<u32>], facet_records: usize) -> Plan {
-    // 1. Depth, as before: best lists, then rank by rank across terms.
+    let (mut carried, mut room) = carry_depth(index);
+    let words = frequent_words(index, n);
+    carry_pairs(&words, &mut carried, &mut room);
+    let facet_docs = facet_pages(&words, &carried, facets, facet_records, n);
+    let terms = carried
+        .into_iter()
+        .map(|set| {
+            let mut v: Vec<u32> = set.into_iter().collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    Plan {
+        terms,
+        facets: facet_docs,
+    }
+}
+
+/// Step 1, depth: each term shard's best lists, then its terms' rankings
+/// rank by rank, within half its room. Returns what each shard carries
+/// and the room it has left.
+fn carry_depth(index: &Index) -> (Vec<FxHashSet<u32>>, Vec<usize>) {
     let mut carried: Vec<FxHashSet<u32>> = Vec::with_capacity(index.by_shard.len());
     let mut room: Vec<usize> = Vec::with_capacity(index.by_shard.len());
     for ids in &index.by_shard {
@@ -235,8 +256,8 @@ pub(super) fn plan(index: &Index, n: usize, facets: &[Vec<u32>], facet_records: 
         let weight = postings / POSTINGS_PER_RECORD + entries * 4 / 5 + top.len();
         let room_here = SHARD_UNITS.saturating_sub(weight);
         let mut set = top.clone();
-        // Depth takes at most half the room: the pairs. records are the
-        // ones known to be on a first page.
+        // Depth takes at most half the room: the rest is for the pairs'
+        // records, which are known to be on a first page.
         let limit = set.len() + SHARD_RECORDS.min(room_here / 2);
         'deep: for j in TOP..CARRY_DEPTH {
             let mut any = false;
@@ -256,7 +277,12 @@ pub(super) fn plan(index: &Index, n: usize, facets: &[Vec<u32>], facet_records: 
         room.push(room_here - (set.len() - top.len()));
         carried.push(set);
     }
-    // 2. Pairs of frequent words.
+    (carried, room)
+}
+
+/// The site's most frequent terms (at most [`PAIR_WORDS`], bounded by
+/// [`PAIR_BITS_BYTES`]) as query words, in term order.
+fn frequent_words(index: &Index, n: usize) -> Vec<Word> {
     let mut by_docs: Vec<usize> = (0..index.terms.len())
         .filter(|&t| index.terms[t].1.len() >= PAIR_MIN_DOCS)
         .collect();
@@ -277,10 +303,16 @@ pub(super) fn plan(index: &Index, n: usize, facets: &[Vec<u32>], facet_records: 
             shard_of[t] = k;
         }
     }
-    let words: Vec<Word> = by_docs
+    by_docs
         .iter()
         .map(|&t| Word::new(index, t, shard_of[t], n))
-        .collect();
+        .collect()
+}
+
+/// Step 2, pairs: documents on the first page of two frequent words that
+/// neither shard carries and two document shards could not bring go to
+/// the shard of the two with fewer such additions and room left.
+fn carry_pairs(words: &[Word], carried: &mut [FxHashSet<u32>], room: &mut [usize]) {
     let mut tops: Vec<(usize, usize, Vec<u32>)> = Vec::new();
     for (i, a) in words.iter().enumerate() {
         for b in &words[i + 1..] {
@@ -315,10 +347,20 @@ pub(super) fn plan(index: &Index, n: usize, facets: &[Vec<u32>], facet_records: 
             }
         }
     }
-    drop(tops);
-    // 3. Large facet files: the first pages of frequent words under them.
+}
+
+/// Step 3, filters: for each facet file too large to carry all its
+/// records, those of frequent words' first pages under it (up to
+/// [`FACET_EXTRA`]), sorted.
+fn facet_pages(
+    words: &[Word],
+    carried: &[FxHashSet<u32>],
+    facets: &[Vec<u32>],
+    facet_records: usize,
+    n: usize,
+) -> Vec<Vec<u32>> {
     let words_n = n.div_ceil(64);
-    let facet_docs = facets
+    facets
         .iter()
         .map(|docs| {
             if docs.len() <= facet_records {
@@ -352,19 +394,7 @@ pub(super) fn plan(index: &Index, n: usize, facets: &[Vec<u32>], facet_records: 
             out.sort_unstable();
             out
         })
-        .collect();
-    let terms = carried
-        .into_iter()
-        .map(|set| {
-            let mut v: Vec<u32> = set.into_iter().collect();
-            v.sort_unstable();
-            v
-        })
-        .collect();
-    Plan {
-        terms,
-        facets: facet_docs,
-    }
+        .collect()
 }
 
 #[cfg(test)]
