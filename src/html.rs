@@ -33,21 +33,42 @@ pub fn sanitize(html: &str) -> String {
 
 /// Escapes text for HTML element content.
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_with(s, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        _ => None,
+    })
 }
 
 /// Escapes text for a double-quoted HTML attribute.
 pub fn escape_attr(s: &str) -> String {
-    escape_html(s).replace('"', "&quot;").replace('\'', "&#39;")
+    // Tera calls this for every `{{ }}` of every page (about 5 % of a
+    // build's CPU when it was three passes with `str::replace`).
+    escape_with(s, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    })
+}
+
+/// One pass over the bytes, copying the runs between escaped characters.
+/// Every escaped character is ASCII, so a run ends on a char boundary.
+fn escape_with(s: &str, entity: impl Fn(u8) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut from = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if let Some(e) = entity(b) {
+            out.push_str(&s[from..i]);
+            out.push_str(e);
+            from = i + 1;
+        }
+    }
+    out.push_str(&s[from..]);
+    out
 }
 
 /// Strips tags from HTML, for descriptions and the search index.
@@ -222,6 +243,18 @@ pub fn excerpt(html: &str, words: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_every_special_character_and_keeps_the_rest() {
+        let s = "a&b <c> \"d\" 'e' – ü";
+        assert_eq!(escape_html(s), "a&amp;b &lt;c&gt; \"d\" 'e' – ü");
+        assert_eq!(
+            escape_attr(s),
+            "a&amp;b &lt;c&gt; &quot;d&quot; &#39;e&#39; – ü"
+        );
+        assert_eq!(escape_attr("&&"), "&amp;&amp;");
+        assert_eq!(escape_attr(""), "");
+    }
 
     #[test]
     fn strip_tags_decodes_once_and_collapses_whitespace() {

@@ -251,13 +251,31 @@ impl<'a> Renderer<'a> {
         sink: &(dyn Fn(&Route, Output) -> Result<T, Diagnostic> + Sync),
     ) -> (Vec<T>, Vec<Diagnostic>) {
         use rayon::prelude::*;
-        let results: Vec<Option<Result<T, Diagnostic>>> = routes
-            .par_iter()
-            .map(|route| (!stop()).then(|| self.render(route).and_then(|out| sink(route, out))))
-            .collect();
+        let one = |&i: &usize| {
+            let route = routes[i];
+            (
+                i,
+                (!stop()).then(|| self.render(route).and_then(|out| sink(route, out))),
+            )
+        };
+        // The term, typo and facet shards wait for one merged index, a
+        // serial step over every item: it is built on one thread while the
+        // others render pages, and those shards come last, so no worker
+        // sits waiting for it.
+        let (late, early): (Vec<usize>, Vec<usize>) =
+            (0..routes.len()).partition(|&i| routes[i].job.needs_search_index());
+        let mut results = Vec::with_capacity(routes.len());
+        rayon::scope(|s| {
+            if !late.is_empty() {
+                s.spawn(|_| search::prepare(self));
+            }
+            results = early.par_iter().map(one).collect();
+            results.par_extend(late.par_iter().map(one));
+        });
+        results.sort_unstable_by_key(|(i, _)| *i);
         let mut done = Vec::with_capacity(results.len());
         let mut found = Vec::new();
-        for r in results.into_iter().flatten() {
+        for r in results.into_iter().filter_map(|(_, r)| r) {
             match r {
                 Ok(t) => done.push(t),
                 Err(d) => found.push(d),

@@ -203,6 +203,11 @@ pub fn render(r: &Renderer, job: &Job) -> Vec<u8> {
     }
 }
 
+/// Builds the merged index now (see [`Renderer::render_routes`]).
+pub fn prepare(r: &Renderer) {
+    index(r);
+}
+
 /// The merged index, built on first use. Items are read on plain threads,
 /// not rayon's: this runs inside a rayon job, and a rayon wait inside a
 /// `OnceLock` initialiser could pick up another search job that waits on

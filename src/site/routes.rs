@@ -77,6 +77,15 @@ pub enum Job {
 }
 
 impl Job {
+    /// Whether the job writes a search file read from the merged index
+    /// (term, typo and facet shards; not the manifest or document shards).
+    pub fn needs_search_index(&self) -> bool {
+        matches!(
+            self,
+            Job::SearchFacets(_) | Job::SearchTypos(_) | Job::SearchTerms(_)
+        )
+    }
+
     /// Whether the job writes an HTML page.
     pub fn is_page(&self) -> bool {
         !matches!(
