@@ -295,7 +295,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     load_opts.encode_images = true;
     let out_abs = output::absolute(&opts.output);
     load_opts.exclude.push(out_abs.clone());
-    let loaded = load(&load_opts).map_err(BuildError::Content)?;
+    let mut loaded = load(&load_opts).map_err(BuildError::Content)?;
+    loaded.site.release_sources();
     let mut diags = loaded.diagnostics;
     let renderer = Renderer::new(&loaded.site, &loaded.theme, &mut diags);
     let renderer = renderer.map(|r| match &opts.cache {

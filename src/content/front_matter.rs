@@ -43,41 +43,57 @@ fn position(file: &str, before: &str) -> Location {
     Location::at(file, line, col)
 }
 
-/// Splits `text` into front matter and body.
-pub fn split(text: &str, file: &str) -> Result<Split, (Location, Problem)> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+/// Splits `text` into front matter and body. The body keeps `text`'s
+/// buffer: copies of the same size, freed between the bodies that stay,
+/// would leave the allocator's pages part-used for the whole build.
+pub fn split(text: impl Into<String>, file: &str) -> Result<Split, (Location, Problem)> {
+    let mut text = text.into();
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     if text.trim().is_empty() {
         return Err((Location::at(file, 1, 1), Problem::EmptyFile));
     }
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n")
-    } else {
-        text.to_string()
-    };
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n");
+    }
     if let Some(nul) = text.find('\0') {
         return Err((position(file, &text[..nul]), Problem::NulByte));
     }
+    let Some((fm_end, body_start, body_line)) = fence(&text) else {
+        return Err((Location::at(file, 1, 1), Problem::UnclosedFrontMatter));
+    };
+    if fm_end == 0 {
+        return Err((Location::at(file, 1, 1), Problem::NoFrontMatter));
+    }
+    let fm_start = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    let front_matter = text[fm_start..fm_end].to_string();
+    text.drain(..body_start);
+    Ok(Split {
+        front_matter,
+        fm_line: 2,
+        body: text,
+        body_line,
+    })
+}
+
+/// Where the front matter ends, where the body starts and its first line;
+/// `(0, 0, 0)` when the text does not open with `---`, `None` when the
+/// front matter is not closed.
+fn fence(text: &str) -> Option<(usize, usize, usize)> {
     let mut lines = text.split_inclusive('\n');
     match lines.next() {
         Some(first) if first.trim_end() == "---" => {}
-        _ => return Err((Location::at(file, 1, 1), Problem::NoFrontMatter)),
+        _ => return Some((0, 0, 0)),
     }
     let mut offset = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
-    let fm_start = offset;
     for (i, line) in lines.enumerate() {
         if line.trim_end() == "---" {
-            let front_matter = text[fm_start..offset].to_string();
-            let body = text[offset + line.len()..].to_string();
-            return Ok(Split {
-                front_matter,
-                fm_line: 2,
-                body,
-                body_line: i + 3,
-            });
+            return Some((offset, offset + line.len(), i + 3));
         }
         offset += line.len();
     }
-    Err((Location::at(file, 1, 1), Problem::UnclosedFrontMatter))
+    None
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::diagnostics::Problem;
 use crate::html::{escape_html, is_unsafe_url, sanitize};
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// What the renderer needs besides the text.
 pub struct RenderOptions<'a> {
@@ -32,7 +33,9 @@ pub struct BodyRef {
 /// A rendered body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared, not copied, by `serve`'s parse cache and the site it builds;
+    /// sized exactly (the buffer it was written into grew in steps).
+    pub html: Arc<str>,
     /// The text before `<!-- more -->`, else the first paragraph.
     pub summary_html: Option<String>,
     /// Words outside code blocks.
@@ -216,9 +219,9 @@ pub fn render(src: &str, opts: &RenderOptions) -> Rendered {
     }
     let mut body = String::with_capacity(src.len() * 3 / 2);
     html::push_html(&mut body, events.into_iter());
-    out.html = body;
+    out.html = body.into();
     if out.had_raw_html && !opts.unsafe_html {
-        out.html = sanitize(&out.html);
+        out.html = sanitize(&out.html).into();
         out.summary_html = out.summary_html.map(|s| sanitize(&s));
     }
     out

@@ -16,6 +16,7 @@ use crate::yaml;
 use highlight::Highlighter;
 use jiff::Zoned;
 use markdown::{RenderOptions, Rendered};
+use std::sync::Arc;
 
 /// Where a parsed file came from, to locate problems found later.
 #[derive(Debug, Clone, Default)]
@@ -24,7 +25,9 @@ pub struct Origin {
     pub rel: String,
     pub front_matter: String,
     pub fm_line: usize,
-    pub body: String,
+    /// The markdown; shared, not copied, by `serve`'s parse cache (an
+    /// `Arc<String>`, not `Arc<str>`: it keeps the file's buffer).
+    pub body: Arc<String>,
     pub body_line: usize,
     /// Positions of the values later stages report on.
     pub spans: Spans,
@@ -365,7 +368,7 @@ pub fn parse_bytes(
         Ok(t) => t,
         Err((loc, p)) => return (None, vec![Diagnostic::new(loc, p)]),
     };
-    let split = match front_matter::split(&text, rel) {
+    let split = match front_matter::split(text, rel) {
         Ok(s) => s,
         Err((loc, p)) => return (None, vec![Diagnostic::new(loc, p)]),
     };
@@ -373,7 +376,7 @@ pub fn parse_bytes(
         rel: rel.to_string(),
         front_matter: split.front_matter,
         fm_line: split.fm_line,
-        body: split.body,
+        body: Arc::new(split.body),
         body_line: split.body_line,
         spans: Spans::default(),
     };

@@ -464,7 +464,7 @@ fn page(r: &Renderer, p: usize) -> Draft {
     let mut ctx = Context::new();
     ctx.insert(
         "page",
-        &json!({"title": pg.title, "content_html": pg.body.html, "lang": lang}),
+        &json!({"title": pg.title, "content_html": &*pg.body.html, "lang": lang}),
     );
     Draft {
         template: "page.html",

@@ -165,7 +165,7 @@ impl<'a> Views<'a> {
         let card = |j: usize| self.cards[j].clone();
         ItemPage {
             card: card(i),
-            content_html: it.body.html.clone(),
+            content_html: it.body.html.to_string(),
             updated: it.updated.as_ref().map(date::rfc3339),
             updated_display: it
                 .updated
@@ -208,7 +208,7 @@ impl<'a> Views<'a> {
                 .collect(),
             count: self.site.channel_items[c].len(),
             content_html: if with_intro {
-                ch.intro.html.clone()
+                ch.intro.html.to_string()
             } else {
                 String::new()
             },
@@ -229,7 +229,7 @@ impl<'a> Views<'a> {
             department: au.department.clone(),
             article_count: items.len() - link_count,
             link_count,
-            bio_html: au.bio.html.clone(),
+            bio_html: au.bio.html.to_string(),
             links: named_links(&au.links),
             languages: au.languages.clone(),
             feeds: self.feeds(&author_url(&au.id), &au.name),

@@ -245,7 +245,7 @@ pub fn parse_bytes(
         rel: rel.to_string(),
         front_matter: text,
         fm_line: 1,
-        body: String::new(),
+        body: Default::default(),
         body_line: 1,
         spans: Default::default(),
     };

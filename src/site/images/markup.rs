@@ -10,6 +10,7 @@
 use crate::html::escape_attr;
 use crate::media::{Images, Ref, Source};
 use crate::site::Site;
+use std::sync::Arc;
 
 /// The layout width of the content column (`--measure: 42rem` in the
 /// default theme): the browser picks the variant from it.
@@ -25,14 +26,14 @@ impl Images {
             self.rewrite_item(it);
         }
         for p in &mut site.pages {
-            p.body.html = self.rewrite(&p.origin.rel.clone(), &p.body.html, true);
+            p.body.html = self.rewrite_html(&p.origin.rel, &p.body.html, true);
         }
         for c in &mut site.channels {
-            c.intro.html = self.rewrite(&c.origin.rel.clone(), &c.intro.html, false);
+            c.intro.html = self.rewrite_html(&c.origin.rel, &c.intro.html, false);
         }
         for a in &mut site.authors {
             let from = a.origin.rel.clone();
-            a.bio.html = self.rewrite(&from, &a.bio.html, false);
+            a.bio.html = self.rewrite_html(&from, &a.bio.html, false);
             let rel = a.avatar.as_deref().and_then(|u| self.resolve(&from, u));
             match rel.as_deref().and_then(|r| self.by_rel.get(r)) {
                 Some(Ref::Source(i)) => {
@@ -49,12 +50,22 @@ impl Images {
     /// Rewrites one article's or link's body, summary and share image.
     pub fn rewrite_item(&self, it: &mut crate::content::Item) {
         let from = it.origin.rel.clone();
-        it.body.html = self.rewrite(&from, &it.body.html, true);
+        it.body.html = self.rewrite_html(&from, &it.body.html, true);
         if let Some(s) = &it.body.summary_html {
             it.body.summary_html = Some(self.rewrite(&from, s, false));
         }
         if let Some(u) = it.image.as_deref().and_then(|i| self.url_of(&from, i)) {
             it.image = Some(u.to_string());
+        }
+    }
+
+    /// [`Images::rewrite`] for a shared body: one without images stays the
+    /// same allocation (`serve`'s parse cache and the site share it).
+    fn rewrite_html(&self, from: &str, html: &Arc<str>, eager_first: bool) -> Arc<str> {
+        if html.contains("<img") {
+            self.rewrite(from, html, eager_first).into()
+        } else {
+            Arc::clone(html)
         }
     }
 
