@@ -148,7 +148,7 @@ impl<'a> Renderer<'a> {
             template_files,
             site_value,
             highlight_css,
-            search: search::Cache::new(site.items.len()),
+            search: search::Cache::new(site.items.len(), false),
             cache: None,
         })
     }
@@ -156,6 +156,13 @@ impl<'a> Renderer<'a> {
     /// Caches share cards in `cache` (they are drawn again when it is cold).
     pub fn with_cache(mut self, cache: crate::cache::Cache) -> Self {
         self.cache = Some(cache);
+        self
+    }
+
+    /// Keeps each item's search terms past the merge, for a renderer that is
+    /// used again after an edit (`serve`): the edit then re-reads one item.
+    pub fn keeping_search_terms(mut self) -> Self {
+        self.search = search::Cache::new(self.views.site.items.len(), true);
         self
     }
 

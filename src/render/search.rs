@@ -48,7 +48,23 @@ pub fn weight(flags: u8) -> u32 {
         .unwrap_or(0)
 }
 
-/// One item's searchable text, computed once and kept by `serve`.
+/// What the search files quote from one item: computed once, kept until
+/// the last search file is written (and by `serve`).
+pub struct ItemText {
+    /// Summary, then the rest of the body, as plain text: snippets come
+    /// from here.
+    text: String,
+    /// Byte length of the summary at the start of `text`.
+    summary: usize,
+    /// The item's compact record as JSON, without its closing brace.
+    record: Box<[u8]>,
+    /// `,"s":…`: the record's member with the opening of the summary.
+    opening: Box<[u8]>,
+}
+
+/// One item's terms: read once by the merge. `serve` keeps them, so that
+/// an edit re-reads one item; a build drops them with the merge (about
+/// 40 MiB on the 10,000-article reference site).
 pub struct ItemTerms {
     /// The item's terms, sorted, each once, one after the other: one
     /// allocation per item instead of one per term (15,000 items hold
@@ -59,13 +75,6 @@ pub struct ItemTerms {
     /// texts past 16 MiB point their snippets at that mark). Eight bytes a
     /// term, not twelve.
     terms: Vec<(u32, u32)>,
-    /// Summary, then the rest of the body, as plain text: snippets come
-    /// from here.
-    text: String,
-    /// The item's compact record as JSON, without its closing brace.
-    record: Box<[u8]>,
-    /// `,"s":…`: the record's member with the opening of the summary.
-    opening: Box<[u8]>,
 }
 
 impl ItemTerms {
@@ -157,6 +166,12 @@ impl Postings {
 pub struct Index {
     /// Sorted by term; postings in document order.
     terms: Vec<(String, Postings)>,
+    /// Each term's best [`TOP`] documents, ranked: (document, bits, offset
+    /// of the snippet in the document's text), the ones of term `k` at
+    /// `best[best_at[k]..best_at[k + 1]]`.
+    best: Vec<(u32, u8, u32)>,
+    /// See `best`; one more entry than `terms`.
+    best_at: Vec<u32>,
     /// Term positions per term shard.
     by_shard: Vec<Vec<usize>>,
     /// Per typo shard: (typo key, term position), sorted.
@@ -167,22 +182,33 @@ pub struct Index {
 
 /// What the renderer caches for search between `serve` rebuilds.
 pub struct Cache {
-    items: Vec<OnceLock<ItemTerms>>,
+    texts: Vec<OnceLock<ItemText>>,
+    /// Filled only when `keep_terms` is set (`serve`).
+    terms: Vec<OnceLock<ItemTerms>>,
+    keep_terms: bool,
     index: OnceLock<Index>,
 }
 
 impl Cache {
-    /// An empty cache for `n` items.
-    pub fn new(n: usize) -> Self {
+    /// An empty cache for `n` items; `keep_terms` keeps each item's terms
+    /// past the merge.
+    pub fn new(n: usize, keep_terms: bool) -> Self {
         Cache {
-            items: (0..n).map(|_| OnceLock::new()).collect(),
+            texts: (0..n).map(|_| OnceLock::new()).collect(),
+            terms: (0..if keep_terms { n } else { 0 })
+                .map(|_| OnceLock::new())
+                .collect(),
+            keep_terms,
             index: OnceLock::new(),
         }
     }
 
     /// Forgets item `i` (changed in place) and the merged index.
     pub fn refresh(&mut self, i: usize) {
-        if let Some(slot) = self.items.get_mut(i) {
+        if let Some(slot) = self.texts.get_mut(i) {
+            *slot = OnceLock::new();
+        }
+        if let Some(slot) = self.terms.get_mut(i) {
             *slot = OnceLock::new();
         }
         self.index = OnceLock::new();
@@ -217,25 +243,52 @@ fn index<'r>(r: &'r Renderer) -> &'r Index {
         let n = r.views.site.items.len();
         let threads = rayon::current_num_threads().clamp(1, 8);
         let chunk = n.div_ceil(threads).max(1);
-        std::thread::scope(|s| {
-            for start in (0..n).step_by(chunk) {
-                s.spawn(move || {
-                    for i in start..(start + chunk).min(n) {
-                        item(r, i);
-                    }
-                });
-            }
+        let keep = r.search.keep_terms;
+        // Without `keep`, each thread hands back its items' terms, and they
+        // are dropped with the merge.
+        let owned: Vec<ItemTerms> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..n)
+                .step_by(chunk)
+                .map(|start| {
+                    s.spawn(move || {
+                        let range = start..(start + chunk).min(n);
+                        if keep {
+                            range.for_each(|i| {
+                                kept_terms(r, i);
+                            });
+                            Vec::new()
+                        } else {
+                            range.map(|i| item_terms(r, i)).collect()
+                        }
+                    })
+                })
+                .collect();
+            // A thread's panic goes on as this one's: a merge without its
+            // items would number the documents wrongly.
+            (handles.into_iter())
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
         });
-        merge(r)
+        let all: Vec<&ItemTerms> = if keep {
+            (0..n).map(|i| kept_terms(r, i)).collect()
+        } else {
+            owned.iter().collect()
+        };
+        merge(r, &all)
     })
 }
 
-/// Item `i`'s terms, computed on first use.
-pub(super) fn item<'r>(r: &'r Renderer, i: usize) -> &'r ItemTerms {
-    r.search.items[i].get_or_init(|| item_terms(r, i))
+/// Item `i`'s text, computed on first use.
+pub(super) fn item<'r>(r: &'r Renderer, i: usize) -> &'r ItemText {
+    r.search.texts[i].get_or_init(|| item_text(r, i))
 }
 
-fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
+/// Item `i`'s terms as `serve` keeps them.
+fn kept_terms<'r>(r: &'r Renderer, i: usize) -> &'r ItemTerms {
+    r.search.terms[i].get_or_init(|| item_terms(r, i))
+}
+
+fn item_text(r: &Renderer, i: usize) -> ItemText {
     let it = &r.views.site.items[i];
     let c = &r.views.cards[i];
     let summary = strip_tags(&c.summary_html);
@@ -249,6 +302,19 @@ fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
     text.push_str(&summary);
     text.push('\n');
     text.push_str(rest);
+    let (record, opening) = shards::record_parts(r, i, &text);
+    ItemText {
+        text,
+        summary: summary.len(),
+        record,
+        opening,
+    }
+}
+
+fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
+    let it = &r.views.site.items[i];
+    let c = &r.views.cards[i];
+    let ItemText { text, summary, .. } = item(r, i);
     let mut found: FxHashMap<String, (u8, u32)> = FxHashMap::default();
     let mut buf = String::new();
     let mut add = |word: &str, bit: u8, at: u32| {
@@ -283,8 +349,8 @@ fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
             add(w, NAMES, 0);
         }
     }
-    let cut = summary.len();
-    for (at, w) in fold::words(&text) {
+    let cut = *summary;
+    for (at, w) in fold::words(text) {
         let bit = if at < cut { SUMMARY } else { BODY };
         add(w, bit, u32::try_from(at).unwrap_or(u32::MAX));
     }
@@ -297,14 +363,7 @@ fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
         let end = u32::try_from(words.len()).unwrap_or(u32::MAX);
         terms.push((end, u32::from(bits) << 24 | at.min(AT_MASK)));
     }
-    let (record, opening) = shards::record_parts(r, i, &text);
-    ItemTerms {
-        words,
-        terms,
-        text,
-        record,
-        opening,
-    }
+    ItemTerms { words, terms }
 }
 
 /// Shortest compound part that is looked for, in characters.
@@ -340,12 +399,13 @@ fn parts(term: &str, vocab: &FxHashMap<&str, ()>) -> Vec<String> {
     out
 }
 
-/// Merges every item's terms, adding compound-part postings.
-fn merge(r: &Renderer) -> Index {
-    let n = r.views.site.items.len();
+/// Merges every item's terms (`items[i]` is item `i`'s), adding
+/// compound-part postings.
+fn merge(r: &Renderer, items: &[&ItemTerms]) -> Index {
+    let n = items.len();
     let mut vocab: FxHashMap<&str, ()> = FxHashMap::default();
-    for i in 0..n {
-        for (t, _, _) in item(r, i).iter() {
+    for it in items {
+        for (t, _, _) in it.iter() {
             vocab.insert(t, ());
         }
     }
@@ -356,13 +416,13 @@ fn merge(r: &Renderer) -> Index {
         .collect();
     let mut postings: FxHashMap<String, Postings> = FxHashMap::default();
     let mut local: FxHashMap<&str, u8> = FxHashMap::default();
-    for i in 0..n {
+    for (i, it) in items.iter().enumerate() {
         let doc = u32::try_from(i).unwrap_or(u32::MAX);
         local.clear();
-        for (t, f, _) in item(r, i).iter() {
+        for (t, f, _) in it.iter() {
             *local.entry(t).or_insert(0) |= f;
         }
-        for (t, f, _) in item(r, i).iter() {
+        for (t, f, _) in it.iter() {
             let Some(ps) = part_memo.get(t) else {
                 continue;
             };
@@ -388,6 +448,7 @@ fn merge(r: &Renderer) -> Index {
         p.docs.shrink_to_fit();
         p.bits.shrink_to_fit();
     }
+    let (best, best_at) = best_of(&terms, items);
     let shards = term_shards(r.views.site);
     let mut by_shard = vec![Vec::new(); shards];
     for (k, (t, _)) in terms.iter().enumerate() {
@@ -406,6 +467,8 @@ fn merge(r: &Renderer) -> Index {
     }
     let mut index = Index {
         terms,
+        best,
+        best_at,
         by_shard,
         by_typo,
         plan: plan::Plan::default(),
@@ -420,6 +483,29 @@ fn merge(r: &Renderer) -> Index {
         .collect();
     index.plan = plan::plan(&index, n, &facets, shards::FACET_RECORDS);
     index
+}
+
+/// Each term's best [`TOP`] documents with the offset of their snippets:
+/// found while the items' terms are at hand (see [`Index::best`]).
+fn best_of(terms: &[(String, Postings)], items: &[&ItemTerms]) -> (Vec<(u32, u8, u32)>, Vec<u32>) {
+    let mut best = Vec::new();
+    let mut best_at = Vec::with_capacity(terms.len() + 1);
+    for (term, list) in terms {
+        best_at.push(u32::try_from(best.len()).unwrap_or(u32::MAX));
+        for (doc, bits) in plan::ranked(list, TOP) {
+            let at = items[doc as usize].offset(term, bits);
+            best.push((doc, bits, at));
+        }
+    }
+    best_at.push(u32::try_from(best.len()).unwrap_or(u32::MAX));
+    (best, best_at)
+}
+
+impl Index {
+    /// Term `k`'s best documents: (document, bits, snippet offset).
+    fn best(&self, k: usize) -> &[(u32, u8, u32)] {
+        &self.best[self.best_at[k] as usize..self.best_at[k + 1] as usize]
+    }
 }
 
 #[cfg(test)]

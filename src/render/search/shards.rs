@@ -2,7 +2,7 @@
 //! is JSON written by serde_json, so content is always JSON text.
 
 use super::{
-    fold, item, plan, term_shards, typo_shards, Index, BODY, DOCS_PER_SHARD, PART, SUMMARY, TOP,
+    fold, item, term_shards, typo_shards, Index, BODY, DOCS_PER_SHARD, PART, SUMMARY, TOP,
 };
 use crate::content::ItemKind;
 use crate::render::Renderer;
@@ -170,14 +170,10 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
     // Written by hand, not through `serde_json::Value`: the benchmark site's
     // shards hold nine million numbers. Strings still go through serde_json.
     let ids = index.by_shard.get(k).map(Vec::as_slice).unwrap_or(&[]);
-    let ranks: Vec<Vec<(u32, u8)>> = ids
-        .iter()
-        .map(|&t| plan::ranked(&index.terms[t].1, TOP))
-        .collect();
     let mut out = Vec::with_capacity(16 * 1024);
     out.extend_from_slice(b"{\"v\":2,\"terms\":[");
     let mut with_snippet: FxHashSet<u32> = FxHashSet::default();
-    for (n, (&t, rank)) in ids.iter().zip(&ranks).enumerate() {
+    for (n, &t) in ids.iter().enumerate() {
         let (term, list) = &index.terms[t];
         if n > 0 {
             out.push(b',');
@@ -197,9 +193,8 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
             prev = doc;
         }
         out.extend_from_slice(b"],[");
-        for (j, &(doc, bits)) in rank.iter().take(TOP).enumerate() {
+        for (j, &(doc, bits, at)) in index.best(t).iter().enumerate() {
             with_snippet.insert(doc);
-            let at = item(r, doc as usize).offset(term, bits);
             if j > 0 {
                 out.push(b',');
             }

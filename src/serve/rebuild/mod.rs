@@ -174,7 +174,8 @@ impl Builder {
             Err(d) => return failed(d),
         };
         let cache = crate::cache::Cache::open(&self.opts.site_dir, None);
-        let renderer = Renderer::new(&site, &theme, &mut diags).map(|r| r.with_cache(cache));
+        let renderer = Renderer::new(&site, &theme, &mut diags)
+            .map(|r| r.with_cache(cache).keeping_search_terms());
         let Some(renderer) = renderer.filter(|_| !diags.iter().any(Diagnostic::is_error)) else {
             return failed(diags);
         };
@@ -449,6 +450,50 @@ mod tests {
                 std::fs::copy(entry.path(), dest).unwrap();
             }
         }
+    }
+
+    /// `serve` keeps search terms and shared bodies, `build` drops them as
+    /// it goes: both must write the same bytes.
+    #[test]
+    fn serve_snapshot_and_build_output_are_the_same_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        copy_tree("example-site", &site);
+        let load = LoadOptions {
+            site_dir: site.clone(),
+            ..Default::default()
+        };
+        let out = dir.path().join("public");
+        let opts = crate::BuildOptions {
+            load: load.clone(),
+            output: out.clone(),
+            ..Default::default()
+        };
+        crate::build(&opts).expect("build failed");
+        let mut b = Builder::new(load);
+        let (none, cancel) = (FxHashSet::default(), AtomicBool::new(false));
+        let Outcome::Built(served) = b.build(&Snapshot::default(), &none, &cancel, &mut |_| {})
+        else {
+            panic!("serve build failed")
+        };
+        let mut compared = 0;
+        for entry in walkdir::WalkDir::new(&out) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(&out).unwrap();
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if !entry.file_type().is_file() || rel.starts_with('.') || rel.ends_with(".png") {
+                continue;
+            }
+            let built = std::fs::read(entry.path()).unwrap();
+            let snap = served.snapshot.get(&rel);
+            assert!(snap.as_deref() == Some(&built[..]), "{rel} differs");
+            compared += 1;
+        }
+        let search = (served.snapshot.files.keys()).filter(|p| p.starts_with("search/"));
+        assert!(
+            search.count() > 10 && compared > 200,
+            "{compared} files compared"
+        );
     }
 
     #[test]
