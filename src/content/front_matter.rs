@@ -44,8 +44,7 @@ fn position(file: &str, before: &str) -> Location {
 }
 
 /// Splits `text` into front matter and body. The body keeps `text`'s
-/// buffer: copies of the same size, freed between the bodies that stay,
-/// would leave the allocator's pages part-used for the whole build.
+/// buffer: every file was copied twice here before.
 pub fn split(text: impl Into<String>, file: &str) -> Result<Split, (Location, Problem)> {
     let mut text = text.into();
     if text.starts_with('\u{feff}') {
