@@ -59,12 +59,8 @@ pub fn split(text: impl Into<String>, file: &str) -> Result<Split, (Location, Pr
     if let Some(nul) = text.find('\0') {
         return Err((position(file, &text[..nul]), Problem::NulByte));
     }
-    let Some((fm_end, body_start, body_line)) = fence(&text) else {
-        return Err((Location::at(file, 1, 1), Problem::UnclosedFrontMatter));
-    };
-    if fm_end == 0 {
-        return Err((Location::at(file, 1, 1), Problem::NoFrontMatter));
-    }
+    let (fm_end, body_start, body_line) =
+        fence(&text).map_err(|p| (Location::at(file, 1, 1), p))?;
     let fm_start = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     let front_matter = text[fm_start..fm_end].to_string();
     text.drain(..body_start);
@@ -76,23 +72,21 @@ pub fn split(text: impl Into<String>, file: &str) -> Result<Split, (Location, Pr
     })
 }
 
-/// Where the front matter ends, where the body starts and its first line;
-/// `(0, 0, 0)` when the text does not open with `---`, `None` when the
-/// front matter is not closed.
-fn fence(text: &str) -> Option<(usize, usize, usize)> {
+/// Where the front matter ends, where the body starts and its first line.
+fn fence(text: &str) -> Result<(usize, usize, usize), Problem> {
     let mut lines = text.split_inclusive('\n');
     match lines.next() {
         Some(first) if first.trim_end() == "---" => {}
-        _ => return Some((0, 0, 0)),
+        _ => return Err(Problem::NoFrontMatter),
     }
     let mut offset = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
     for (i, line) in lines.enumerate() {
         if line.trim_end() == "---" {
-            return Some((offset, offset + line.len(), i + 3));
+            return Ok((offset, offset + line.len(), i + 3));
         }
         offset += line.len();
     }
-    None
+    Err(Problem::UnclosedFrontMatter)
 }
 
 #[cfg(test)]

@@ -183,9 +183,8 @@ pub struct Index {
 /// What the renderer caches for search between `serve` rebuilds.
 pub struct Cache {
     texts: Vec<OnceLock<ItemText>>,
-    /// Filled only when `keep_terms` is set (`serve`).
+    /// One slot per item when terms are kept (`serve`), else none.
     terms: Vec<OnceLock<ItemTerms>>,
-    keep_terms: bool,
     index: OnceLock<Index>,
 }
 
@@ -198,7 +197,6 @@ impl Cache {
             terms: (0..if keep_terms { n } else { 0 })
                 .map(|_| OnceLock::new())
                 .collect(),
-            keep_terms,
             index: OnceLock::new(),
         }
     }
@@ -241,40 +239,32 @@ pub fn prepare(r: &Renderer) {
 fn index<'r>(r: &'r Renderer) -> &'r Index {
     r.search.index.get_or_init(|| {
         let n = r.views.site.items.len();
-        let threads = rayon::current_num_threads().clamp(1, 8);
-        let chunk = n.div_ceil(threads).max(1);
-        let keep = r.search.keep_terms;
-        // Without `keep`, each thread hands back its items' terms, and they
-        // are dropped with the merge.
-        let owned: Vec<ItemTerms> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..n)
-                .step_by(chunk)
-                .map(|start| {
-                    s.spawn(move || {
-                        let range = start..(start + chunk).min(n);
-                        if keep {
-                            range.for_each(|i| {
-                                kept_terms(r, i);
-                            });
-                            Vec::new()
-                        } else {
-                            range.map(|i| item_terms(r, i)).collect()
-                        }
-                    })
-                })
-                .collect();
-            // A thread's panic goes on as this one's: a merge without its
-            // items would number the documents wrongly.
-            (handles.into_iter())
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        });
-        let all: Vec<&ItemTerms> = if keep {
-            (0..n).map(|i| kept_terms(r, i)).collect()
-        } else {
-            owned.iter().collect()
-        };
-        merge(r, &all)
+        if r.search.terms.len() == n {
+            return merge(r, &on_threads(n, |i| kept_terms(r, i)));
+        }
+        // Not kept: the terms are dropped with the merge.
+        let owned = on_threads(n, |i| item_terms(r, i));
+        merge(r, &owned.iter().collect::<Vec<_>>())
+    })
+}
+
+/// `f(i)` for every `i < n`, in order, on a few plain threads.
+fn on_threads<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = rayon::current_num_threads().clamp(1, 8);
+    let chunk = n.div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .step_by(chunk)
+            .map(|start| {
+                s.spawn(move || (start..(start + chunk).min(n)).map(f).collect::<Vec<T>>())
+            })
+            .collect();
+        // A thread's panic goes on as this one's: a merge without its
+        // items would number the documents wrongly.
+        (handles.into_iter())
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     })
 }
 
