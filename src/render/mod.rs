@@ -17,6 +17,7 @@ pub mod xml;
 use crate::diagnostics::{Diagnostic, Location, Problem};
 use crate::site::Site;
 use context::SiteContext;
+use rustc_hash::FxHashMap;
 use std::path::PathBuf;
 use tera::Tera;
 use theme::{StaticSource, Theme};
@@ -43,7 +44,10 @@ pub struct Renderer<'a> {
     tera: Tera,
     /// Template name → file, for error messages.
     template_files: rustc_hash::FxHashMap<String, String>,
-    site_value: serde_json::Value,
+    /// Per language, the render globals every page gets (`site`, `lang`,
+    /// `t`), serialised once: turning them into Tera values again for each
+    /// of 40,000 pages cost more than cloning them.
+    globals: Globals,
     highlight_css: String,
     /// Each item's search terms and the merged index, computed on first use.
     search: search::Cache,
@@ -58,7 +62,7 @@ pub struct RendererParts {
     views: views::ViewParts,
     tera: Tera,
     template_files: rustc_hash::FxHashMap<String, String>,
-    site_value: serde_json::Value,
+    globals: Globals,
     highlight_css: String,
     search: search::Cache,
     cache: Option<crate::cache::Cache>,
@@ -141,12 +145,12 @@ impl<'a> Renderer<'a> {
             extra: serde_json::to_value(&cfg.extra).unwrap_or_default(),
             stylesheets,
         };
-        let site_value = serde_json::to_value(&site_ctx).unwrap_or_default();
+        let globals = Globals::new(site, theme, &site_ctx);
         Some(Renderer {
             views,
             tera,
             template_files,
-            site_value,
+            globals,
             highlight_css,
             search: search::Cache::new(site.items.len(), false),
             cache: None,
@@ -172,7 +176,7 @@ impl<'a> Renderer<'a> {
             views: self.views.into_parts(),
             tera: self.tera,
             template_files: self.template_files,
-            site_value: self.site_value,
+            globals: self.globals,
             highlight_css: self.highlight_css,
             search: self.search,
             cache: self.cache,
@@ -187,7 +191,7 @@ impl<'a> Renderer<'a> {
             views: Views::from_parts(site, theme, p.views),
             tera: p.tera,
             template_files: p.template_files,
-            site_value: p.site_value,
+            globals: p.globals,
             highlight_css: p.highlight_css,
             search: p.search,
             cache: p.cache,
@@ -297,6 +301,67 @@ impl<'a> Renderer<'a> {
             .render(name, ctx)
             .map_err(|e| template_error(&e, &self.template_files))
     }
+}
+
+/// The render globals of each language a page can have, as a Tera context.
+struct Globals {
+    site: serde_json::Value,
+    /// `site`, `lang` and `t`, for pages.
+    by_lang: FxHashMap<String, tera::Context>,
+    /// `t` alone, for share cards.
+    strings: FxHashMap<String, tera::Context>,
+}
+
+impl Globals {
+    fn new(site: &Site, theme: &Theme, site_ctx: &SiteContext) -> Self {
+        let site_value = serde_json::to_value(site_ctx).unwrap_or_default();
+        let cfg = &site.config;
+        let langs = (std::iter::once(&cfg.language).chain(&cfg.languages))
+            .chain(site.links.iter().map(|l| &l.lang))
+            .chain(site.channels.iter().filter_map(|c| c.language.as_ref()))
+            .chain(site.pages.iter().filter_map(|p| p.lang.as_ref()));
+        let (mut by_lang, mut strings) = (FxHashMap::default(), FxHashMap::default());
+        for lang in langs {
+            if !by_lang.contains_key(lang) {
+                by_lang.insert(lang.clone(), globals(&site_value, theme, lang));
+                strings.insert(lang.clone(), strings_of(theme, lang));
+            }
+        }
+        Globals {
+            site: site_value,
+            by_lang,
+            strings,
+        }
+    }
+
+    /// A fresh context holding the globals of `lang`.
+    fn context(&self, theme: &Theme, lang: &str) -> tera::Context {
+        match self.by_lang.get(lang) {
+            Some(ctx) => ctx.clone(),
+            None => globals(&self.site, theme, lang),
+        }
+    }
+
+    /// A fresh context holding only the UI strings of `lang` (`t`).
+    fn strings(&self, theme: &Theme, lang: &str) -> tera::Context {
+        match self.strings.get(lang) {
+            Some(ctx) => ctx.clone(),
+            None => strings_of(theme, lang),
+        }
+    }
+}
+
+fn globals(site: &serde_json::Value, theme: &Theme, lang: &str) -> tera::Context {
+    let mut ctx = strings_of(theme, lang);
+    ctx.insert("site", site);
+    ctx.insert("lang", lang);
+    ctx
+}
+
+fn strings_of(theme: &Theme, lang: &str) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert("t", &theme.strings_for(lang).all);
+    ctx
 }
 
 /// Image routes exist only after [`crate::media::scan`], which sets the cache.

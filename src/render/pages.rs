@@ -45,11 +45,8 @@ pub(super) fn render_page(r: &Renderer, job: &Job, url: &str) -> Result<Vec<u8>,
         Job::Alias(k) => return alias(r, *k),
         _ => unreachable!("non-page job routed to pages"),
     };
-    let mut ctx = d.ctx;
-    let strings = r.views.theme.strings_for(&d.lang);
-    ctx.insert("site", &r.site_value);
-    ctx.insert("lang", &d.lang);
-    ctx.insert("t", &strings.all);
+    let mut ctx = r.globals.context(r.views.theme, &d.lang);
+    ctx.extend(d.ctx);
     ctx.insert("kind", d.kind);
     ctx.insert("page_path", &d.meta.path);
     ctx.insert("seo", &d.meta.into_seo(&r.views.site.config.base_url));
@@ -503,11 +500,7 @@ fn alias(r: &Renderer, k: usize) -> Result<Vec<u8>, Diagnostic> {
         &r.views.site.config.base_url,
         &r.views.site.links[*owner].url,
     );
-    let mut ctx = Context::new();
-    let lang = site_lang(r);
+    let mut ctx = r.globals.context(r.views.theme, &site_lang(r));
     ctx.insert("target", &target);
-    ctx.insert("lang", &lang);
-    ctx.insert("t", &r.views.theme.strings_for(&lang).all);
-    ctx.insert("site", &r.site_value);
     Ok(r.render_template("alias.html", &ctx)?.into_bytes())
 }

@@ -144,8 +144,8 @@ pub(super) fn cached_file(
 /// The filled-in SVG of one card (what the cache key is made of).
 pub(super) fn svg(r: &Renderer, of: CardOf) -> Result<String, Diagnostic> {
     let ctx = context(r, of);
-    let mut tc = tera::Context::from_serialize(&ctx).map_err(|e| card_error(r, e.to_string()))?;
-    tc.insert("t", &r.views.theme.strings_for(&ctx.lang).all);
+    let mut tc = r.globals.strings(r.views.theme, &ctx.lang);
+    tc.extend(tera::Context::from_serialize(&ctx).map_err(|e| card_error(r, e.to_string()))?);
     r.render_template(TEMPLATE, &tc)
 }
 
