@@ -95,8 +95,32 @@ pub fn strip_tags(html: &str) -> String {
             out.push(c);
         }
     };
-    let mut rest = html;
-    while let Some(c) = rest.chars().next() {
+    // Plain ASCII text between tags is copied a run at a time; only
+    // markup, entities, whitespace and other characters go one by one.
+    let plain = |b: u8| b.is_ascii() && !matches!(b, b'<' | b'&' | b' ' | b'\t'..=b'\r');
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        // A single space between plain characters stays as it is: the
+        // run goes on over it.
+        while i < bytes.len()
+            && (plain(bytes[i])
+                || (bytes[i] == b' ' && i > start && bytes.get(i + 1).is_some_and(|&b| plain(b))))
+        {
+            i += 1;
+        }
+        if i > start {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push_str(&html[start..i]);
+        }
+        let rest = &html[i..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         match c {
             '<' => match rest.find('>') {
                 Some(end) => {
@@ -105,7 +129,7 @@ pub fn strip_tags(html: &str) -> String {
                     if separates_words(&rest[1..end]) {
                         space = !out.is_empty();
                     }
-                    rest = &rest[end + 1..];
+                    i += end + 1;
                     continue;
                 }
                 None => break,
@@ -113,14 +137,14 @@ pub fn strip_tags(html: &str) -> String {
             '&' => {
                 if let Some((name, ch)) = ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
                     push(&mut out, *ch, &mut space);
-                    rest = &rest[name.len()..];
+                    i += name.len();
                     continue;
                 }
                 push(&mut out, c, &mut space);
             }
             c => push(&mut out, c, &mut space),
         }
-        rest = &rest[c.len_utf8()..];
+        i += c.len_utf8();
     }
     out
 }
@@ -272,6 +296,8 @@ mod tests {
             "a b c d"
         );
         assert_eq!(strip_tags("1 > 0 &nbsp;"), "1 > 0 &nbsp;");
+        // Unicode and ASCII control whitespace collapse like spaces.
+        assert_eq!(strip_tags("a\u{a0}\u{a0}b\x0bc\u{2003}<p>ü</p>"), "a b c ü");
     }
 
     #[test]

@@ -20,25 +20,32 @@ pub fn is_word_char(c: char) -> bool {
 
 /// The words of `text` with their byte offsets, in order.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut rest = text.char_indices().peekable();
+    let mut at = 0;
     std::iter::from_fn(move || {
-        while let Some(&(_, c)) = rest.peek() {
-            if is_word_char(c) {
-                break;
+        loop {
+            match word_char_at(text, at)? {
+                (true, _) => break,
+                (false, len) => at += len,
             }
-            rest.next();
         }
-        let (start, _) = *rest.peek()?;
-        let mut end = start;
-        while let Some(&(i, c)) = rest.peek() {
-            if !is_word_char(c) {
-                break;
-            }
-            end = i + c.len_utf8();
-            rest.next();
+        let start = at;
+        while let Some((true, len)) = word_char_at(text, at) {
+            at += len;
         }
-        Some((start, &text[start..end]))
+        Some((start, &text[start..at]))
     })
+}
+
+/// Whether the character at byte `at` of `text` belongs to a word, and its
+/// length; `None` at the end. ASCII, most of every text, is decided by its
+/// byte alone.
+fn word_char_at(text: &str, at: usize) -> Option<(bool, usize)> {
+    let b = *text.as_bytes().get(at)?;
+    if b.is_ascii() {
+        return Some((b.is_ascii_alphanumeric(), 1));
+    }
+    let c = text.get(at..)?.chars().next()?;
+    Some((is_word_char(c), c.len_utf8()))
 }
 
 /// One letter without its accent, or `None` to keep it as it is.
@@ -93,27 +100,52 @@ pub fn fold_into(word: &str, out: &mut String) {
         }
         return;
     }
-    let mut plain = String::with_capacity(word.len());
-    for c in word.to_lowercase().chars() {
-        if ('\u{300}'..='\u{36f}').contains(&c) {
+    if word.contains('Σ') {
+        // Only the whole-word lowercasing knows a final sigma.
+        return fold_chars(word.to_lowercase().chars(), out);
+    }
+    fold_chars(word.chars().flat_map(char::to_lowercase), out);
+}
+
+/// The steps of [`fold_into`] after lowercasing, one character at a time.
+fn fold_chars(lower: impl Iterator<Item = char>, out: &mut String) {
+    let mut n = 0;
+    // The digraph step reads the letters with accents already off, so
+    // "äe" and "æ" both end as "a".
+    let mut after_vowel = false;
+    let plain = lower
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+        .flat_map(|c| match base_letter(c) {
+            Some(s) => Plain::Str(s.chars()),
+            None => Plain::One(Some(c)),
+        });
+    for c in plain {
+        if after_vowel && c == 'e' {
+            after_vowel = false;
             continue;
         }
-        match base_letter(c) {
-            Some(s) => plain.push_str(s),
-            None => plain.push(c),
-        }
-    }
-    let mut it = plain.chars().peekable();
-    let mut n = 0;
-    while let Some(c) = it.next() {
-        if matches!(c, 'a' | 'o' | 'u') && it.peek() == Some(&'e') {
-            it.next();
-        }
+        after_vowel = matches!(c, 'a' | 'o' | 'u');
         if n == MAX_TERM_CHARS {
             break;
         }
         out.push(c);
         n += 1;
+    }
+}
+
+/// One character, or the letters that replace it.
+enum Plain {
+    One(Option<char>),
+    Str(std::str::Chars<'static>),
+}
+
+impl Iterator for Plain {
+    type Item = char;
+    fn next(&mut self) -> Option<char> {
+        match self {
+            Plain::One(c) => c.take(),
+            Plain::Str(s) => s.next(),
+        }
     }
 }
 
@@ -289,6 +321,49 @@ mod tests {
             assert_eq!(fold(w), general, "{w}");
         }
         assert_eq!(fold(&"a".repeat(40)).len(), MAX_TERM_CHARS);
+    }
+
+    /// The steps as written in docs/search.md, whole word at a time.
+    fn fold_by_the_book(word: &str) -> String {
+        let plain: String = (word.to_lowercase().chars())
+            .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+            .map(|c| base_letter(c).map_or(c.to_string(), str::to_string))
+            .collect();
+        let mut out = String::new();
+        let mut it = plain.chars().peekable();
+        while let Some(c) = it.next() {
+            if matches!(c, 'a' | 'o' | 'u') && it.peek() == Some(&'e') {
+                it.next();
+            }
+            if out.chars().count() == MAX_TERM_CHARS {
+                break;
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn search_char_by_char_folding_matches_whole_word_folding() {
+        let long = "Ä".repeat(20) + &"ße".repeat(20);
+        for w in [
+            "Führung",
+            "FÜHRUNG",
+            "Mäeutik",
+            "Æsop",
+            "Straße",
+            "İstanbul",
+            "ΟΔΟΣ",
+            "Σίσυφος",
+            "Über\u{308}e",
+            "Œuvre",
+            "Ångström",
+            &long,
+        ] {
+            let mut got = String::new();
+            fold_into(w, &mut got);
+            assert_eq!(got, fold_by_the_book(w), "{w}");
+        }
     }
 
     #[test]
