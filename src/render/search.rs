@@ -54,8 +54,6 @@ pub struct ItemText {
     /// Summary, then the rest of the body, as plain text: snippets come
     /// from here.
     text: String,
-    /// Byte length of the summary at the start of `text`.
-    summary: usize,
     /// The item's compact record as JSON, without its closing brace.
     record: Box<[u8]>,
     /// `,"s":…`: the record's member with the opening of the summary.
@@ -279,6 +277,18 @@ fn kept_terms<'r>(r: &'r Renderer, i: usize) -> &'r ItemTerms {
 }
 
 fn item_text(r: &Renderer, i: usize) -> ItemText {
+    let (text, _) = plain_text(r, i);
+    let (record, opening) = shards::record_parts(r, i, &text);
+    ItemText {
+        text,
+        record,
+        opening,
+    }
+}
+
+/// Item `i`'s summary, then the rest of its body, as plain text, and the
+/// summary's byte length.
+fn plain_text(r: &Renderer, i: usize) -> (String, usize) {
     let it = &r.views.site.items[i];
     let c = &r.views.cards[i];
     let summary = strip_tags(&c.summary_html);
@@ -292,19 +302,16 @@ fn item_text(r: &Renderer, i: usize) -> ItemText {
     text.push_str(&summary);
     text.push('\n');
     text.push_str(rest);
-    let (record, opening) = shards::record_parts(r, i, &text);
-    ItemText {
-        text,
-        summary: summary.len(),
-        record,
-        opening,
-    }
+    (text, summary.len())
 }
 
 fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
     let it = &r.views.site.items[i];
     let c = &r.views.cards[i];
-    let ItemText { text, summary, .. } = item(r, i);
+    // Read here, not kept in the text cache: every item's text held
+    // through the merge was the build's peak memory, and the search files
+    // that quote the texts come last (the term shards after the merge).
+    let (text, summary) = plain_text(r, i);
     let mut found: FxHashMap<String, (u8, u32)> = FxHashMap::default();
     let mut buf = String::new();
     let mut add = |word: &str, bit: u8, at: u32| {
@@ -339,8 +346,8 @@ fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
             add(w, NAMES, 0);
         }
     }
-    let cut = *summary;
-    for (at, w) in fold::words(text) {
+    let cut = summary;
+    for (at, w) in fold::words(&text) {
         let bit = if at < cut { SUMMARY } else { BODY };
         add(w, bit, u32::try_from(at).unwrap_or(u32::MAX));
     }
