@@ -113,38 +113,27 @@ fn fold_chars(lower: impl Iterator<Item = char>, out: &mut String) {
     // The digraph step reads the letters with accents already off, so
     // "äe" and "æ" both end as "a".
     let mut after_vowel = false;
-    let plain = lower
-        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-        .flat_map(|c| match base_letter(c) {
-            Some(s) => Plain::Str(s.chars()),
-            None => Plain::One(Some(c)),
-        });
-    for c in plain {
+    // Takes one accent-free letter; false once the term is full.
+    let mut push = |c: char| {
         if after_vowel && c == 'e' {
             after_vowel = false;
-            continue;
+            return true;
         }
         after_vowel = matches!(c, 'a' | 'o' | 'u');
         if n == MAX_TERM_CHARS {
-            break;
+            return false;
         }
         out.push(c);
         n += 1;
-    }
-}
-
-/// One character, or the letters that replace it.
-enum Plain {
-    One(Option<char>),
-    Str(std::str::Chars<'static>),
-}
-
-impl Iterator for Plain {
-    type Item = char;
-    fn next(&mut self) -> Option<char> {
-        match self {
-            Plain::One(c) => c.take(),
-            Plain::Str(s) => s.next(),
+        true
+    };
+    for c in lower.filter(|c| !('\u{300}'..='\u{36f}').contains(c)) {
+        let more = match base_letter(c) {
+            Some(s) => s.chars().all(&mut push),
+            None => push(c),
+        };
+        if !more {
+            break;
         }
     }
 }
