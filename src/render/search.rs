@@ -9,12 +9,13 @@
 //! here follows the model and no thread timing reaches the output.
 
 pub mod fold;
+mod merge;
 mod plan;
 mod shards;
 
 use super::{Job, Renderer};
 use crate::html::strip_tags;
-use rustc_hash::FxHashMap;
+use merge::{merge, Collector, ItemTerms};
 use std::sync::OnceLock;
 
 pub use crate::site::routes::SEARCH_DOCS_PER_SHARD as DOCS_PER_SHARD;
@@ -59,79 +60,6 @@ pub struct ItemText {
     /// `,"s":…`: the record's member with the opening of the summary.
     opening: Box<[u8]>,
 }
-
-/// One item's terms: read once by the merge. `serve` keeps them, so that
-/// an edit re-reads one item; a build drops them with the merge (about
-/// 40 MiB on the 10,000-article reference site).
-pub struct ItemTerms {
-    /// The item's terms, sorted, each once, one after the other: one
-    /// allocation per item instead of one per term (15,000 items hold
-    /// millions of terms).
-    words: String,
-    /// Per term of `words`: its end in `words`, and its field bits (top
-    /// byte) with the byte offset of its first word in `text` (low 24 bits:
-    /// texts past 16 MiB point their snippets at that mark). Eight bytes a
-    /// term, not twelve.
-    terms: Vec<(u32, u32)>,
-}
-
-impl ItemTerms {
-    /// (term, field bits, offset in `text`) in term order.
-    fn iter(&self) -> impl Iterator<Item = (&str, u8, u32)> + '_ {
-        let mut start = 0;
-        self.terms.iter().map(move |&(end, packed)| {
-            let t = &self.words[start..end as usize];
-            start = end as usize;
-            (t, (packed >> 24) as u8, packed & AT_MASK)
-        })
-    }
-
-    /// Field bits and text offset of `term`, if the item has the word.
-    fn find(&self, term: &str) -> Option<(u8, u32)> {
-        let word = |k: usize| {
-            let start = if k == 0 {
-                0
-            } else {
-                self.terms[k - 1].0 as usize
-            };
-            &self.words[start..self.terms[k].0 as usize]
-        };
-        let (mut lo, mut hi) = (0, self.terms.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match word(mid).cmp(term) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    let packed = self.terms[mid].1;
-                    return Some(((packed >> 24) as u8, packed & AT_MASK));
-                }
-            }
-        }
-        None
-    }
-
-    /// Where the snippet of a posting with `bits` for `term` starts: the
-    /// term's own first word in the text, else the first word in the text
-    /// that holds it as a compound part. Only the best ten of each term
-    /// need this, so postings do not store it.
-    fn offset(&self, term: &str, bits: u8) -> u32 {
-        let text = SUMMARY | BODY;
-        if bits & text != 0 {
-            if let Some((_, at)) = self.find(term) {
-                return at;
-            }
-        }
-        self.iter()
-            .filter(|(t, b, _)| b & text != 0 && t.len() > term.len() && t.contains(term))
-            .map(|(_, _, at)| at)
-            .min()
-            .unwrap_or(0)
-    }
-}
-
-/// Text offsets kept per term of an item: 24 bits.
-const AT_MASK: u32 = (1 << 24) - 1;
 
 /// A term's postings in document order: documents and their field bits
 /// side by side, five bytes a posting, sized exactly.
@@ -312,28 +240,8 @@ fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
     // through the merge was the build's peak memory, and the search files
     // that quote the texts come last (the term shards after the merge).
     let (text, summary) = plain_text(r, i);
-    let mut found: FxHashMap<String, (u8, u32)> = FxHashMap::default();
-    let mut buf = String::new();
-    let mut add = |word: &str, bit: u8, at: u32| {
-        fold::fold_into(word, &mut buf);
-        if !fold::is_term(&buf) {
-            return;
-        }
-        // Most words repeat: look up before allocating the key.
-        let e = match found.get_mut(buf.as_str()) {
-            Some(e) => e,
-            None => found.entry(buf.clone()).or_insert((0, at)),
-        };
-        // A title or name hit has no place in `text`: keep the first body
-        // or summary offset once one is seen.
-        if e.0 & (SUMMARY | BODY) == 0 && bit & (SUMMARY | BODY) != 0 {
-            e.1 = at;
-        }
-        e.0 |= bit;
-    };
-    for (_, w) in fold::words(&it.title) {
-        add(w, TITLE, 0);
-    }
+    let mut found = Collector::default();
+    found.add_text(&it.title, |_| TITLE, |_| 0);
     let names = c
         .authors
         .iter()
@@ -342,160 +250,14 @@ fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
         .chain(c.tags.iter().map(|x| x.name.as_str()))
         .chain(c.source.as_ref().map(|s| s.name.as_str()));
     for name in names {
-        for (_, w) in fold::words(name) {
-            add(w, NAMES, 0);
-        }
+        found.add_text(name, |_| NAMES, |_| 0);
     }
-    let cut = summary;
-    for (at, w) in fold::words(&text) {
-        let bit = if at < cut { SUMMARY } else { BODY };
-        add(w, bit, u32::try_from(at).unwrap_or(u32::MAX));
-    }
-    let mut sorted: Vec<(String, (u8, u32))> = found.into_iter().collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut words = String::with_capacity(sorted.iter().map(|(t, _)| t.len()).sum());
-    let mut terms = Vec::with_capacity(sorted.len());
-    for (t, (bits, at)) in sorted {
-        words.push_str(&t);
-        let end = u32::try_from(words.len()).unwrap_or(u32::MAX);
-        terms.push((end, u32::from(bits) << 24 | at.min(AT_MASK)));
-    }
-    ItemTerms { words, terms }
-}
-
-/// Shortest compound part that is looked for, in characters.
-const MIN_PART: usize = 4;
-
-/// The compound parts of `term` that are words of their own in `vocab`:
-/// the longest such tail ("unternehmenskultur" → "kultur") and the head
-/// before it, with a linking s removed ("unternehmens" → "unternehmen").
-/// The corpus is the dictionary: no word list to ship or keep current.
-fn parts(term: &str, vocab: &FxHashMap<&str, ()>) -> Vec<String> {
-    let bounds: Vec<usize> = term.char_indices().map(|(i, _)| i).collect();
-    let len = bounds.len();
-    let mut out = Vec::new();
-    if len < 2 * MIN_PART - 1 {
-        return out;
-    }
-    for &at in &bounds[3..=len - MIN_PART] {
-        let (head, tail) = term.split_at(at);
-        if !vocab.contains_key(tail) {
-            continue;
-        }
-        out.push(tail.to_string());
-        let head = if head.chars().count() > MIN_PART && vocab.get(head).is_none() {
-            head.strip_suffix('s').unwrap_or(head)
-        } else {
-            head
-        };
-        if head.chars().count() >= MIN_PART && vocab.contains_key(head) {
-            out.push(head.to_string());
-        }
-        break;
-    }
-    out
-}
-
-/// Merges every item's terms (`items[i]` is item `i`'s), adding
-/// compound-part postings.
-fn merge(r: &Renderer, items: &[&ItemTerms]) -> Index {
-    let n = items.len();
-    let mut vocab: FxHashMap<&str, ()> = FxHashMap::default();
-    for it in items {
-        for (t, _, _) in it.iter() {
-            vocab.insert(t, ());
-        }
-    }
-    let part_memo: FxHashMap<&str, Vec<String>> = vocab
-        .keys()
-        .map(|t| (*t, parts(t, &vocab)))
-        .filter(|(_, p)| !p.is_empty())
-        .collect();
-    let mut postings: FxHashMap<String, Postings> = FxHashMap::default();
-    let mut local: FxHashMap<&str, u8> = FxHashMap::default();
-    for (i, it) in items.iter().enumerate() {
-        let doc = u32::try_from(i).unwrap_or(u32::MAX);
-        local.clear();
-        for (t, f, _) in it.iter() {
-            *local.entry(t).or_insert(0) |= f;
-        }
-        for (t, f, _) in it.iter() {
-            let Some(ps) = part_memo.get(t) else {
-                continue;
-            };
-            for p in ps {
-                *local.entry(p.as_str()).or_insert(0) |= f << PART;
-            }
-        }
-        // Documents come in order, so each list stays sorted.
-        for (&t, &f) in &local {
-            let list = match postings.get_mut(t) {
-                Some(list) => list,
-                None => postings.entry(t.to_string()).or_default(),
-            };
-            list.docs.push(doc);
-            list.bits.push(f);
-        }
-    }
-    let mut terms: Vec<(String, Postings)> = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // Growth left up to half of each list unused; the index lives until
-    // the last term shard is written.
-    for (_, p) in &mut terms {
-        p.docs.shrink_to_fit();
-        p.bits.shrink_to_fit();
-    }
-    let (best, best_at) = best_of(&terms, items);
-    let shards = term_shards(r.views.site);
-    let mut by_shard = vec![Vec::new(); shards];
-    for (k, (t, _)) in terms.iter().enumerate() {
-        by_shard[fold::shard_of(t, shards)].push(k);
-    }
-    let typos = typo_shards(r.views.site);
-    let mut by_typo = vec![Vec::new(); typos];
-    for (k, (t, _)) in terms.iter().enumerate() {
-        for key in fold::typo_keys(t) {
-            let at = fold::typo_shard_of(&key, typos);
-            by_typo[at].push((key, u32::try_from(k).unwrap_or(u32::MAX)));
-        }
-    }
-    for list in &mut by_typo {
-        list.sort_unstable();
-    }
-    let mut index = Index {
-        terms,
-        best,
-        best_at,
-        by_shard,
-        by_typo,
-        plan: plan::Plan::default(),
-    };
-    let facets: Vec<Vec<u32>> = (0..shards::facet_count(r))
-        .map(|k| {
-            let docs = shards::facet_docs(r, k);
-            docs.into_iter()
-                .map(|d| u32::try_from(d).unwrap_or(u32::MAX))
-                .collect()
-        })
-        .collect();
-    index.plan = plan::plan(&index, n, &facets, shards::FACET_RECORDS);
-    index
-}
-
-/// Each term's best [`TOP`] documents with the offset of their snippets:
-/// found while the items' terms are at hand (see [`Index::best`]).
-fn best_of(terms: &[(String, Postings)], items: &[&ItemTerms]) -> (Vec<(u32, u8, u32)>, Vec<u32>) {
-    let mut best = Vec::new();
-    let mut best_at = Vec::with_capacity(terms.len() + 1);
-    for (term, list) in terms {
-        best_at.push(u32::try_from(best.len()).unwrap_or(u32::MAX));
-        for (doc, bits) in plan::ranked(list, TOP) {
-            let at = items[doc as usize].offset(term, bits);
-            best.push((doc, bits, at));
-        }
-    }
-    best_at.push(u32::try_from(best.len()).unwrap_or(u32::MAX));
-    (best, best_at)
+    found.add_text(
+        &text,
+        |at| if at < summary { SUMMARY } else { BODY },
+        |at| u32::try_from(at).unwrap_or(u32::MAX),
+    );
+    found.finish()
 }
 
 impl Index {
@@ -508,18 +270,6 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn vocab<'a>(words: &[&'a str]) -> FxHashMap<&'a str, ()> {
-        words.iter().map(|w| (*w, ())).collect()
-    }
-
-    #[test]
-    fn search_compound_parts_come_from_the_corpus_words() {
-        let v = vocab(&["unternehmen", "kultur", "unternehmenskultur"]);
-        assert_eq!(parts("unternehmenskultur", &v), ["kultur", "unternehmen"]);
-        assert!(parts("kultur", &v).is_empty());
-        assert!(parts("wandelkunst", &v).is_empty());
-    }
 
     #[test]
     fn search_weights_rank_title_over_names_over_summary_over_body() {
