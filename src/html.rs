@@ -93,18 +93,23 @@ pub fn strip_tags(html: &str) -> String {
     // Spaces are text to the scan below: a run is checked for runs of
     // spaces (rare) when it is copied.
     let flush = |out: &mut String, space: &mut bool, text: &str| {
-        let b = text.as_bytes();
-        let plain = b.first().is_some_and(|&c| c != b' ')
-            && b.last().is_some_and(|&c| c != b' ')
-            && doubled.find(b).is_none();
-        if plain {
-            return push_text(out, space, text);
+        // A run often ends in the space before an inline tag.
+        let inner = text.trim_matches(' ');
+        if text.starts_with(' ') {
+            *space = !out.is_empty();
         }
-        for (j, piece) in text.split(' ').enumerate() {
-            if j > 0 {
-                *space = !out.is_empty();
+        if doubled.find(inner.as_bytes()).is_none() {
+            push_text(out, space, inner);
+        } else {
+            for (j, piece) in inner.split(' ').enumerate() {
+                if j > 0 {
+                    *space = !out.is_empty();
+                }
+                push_text(out, space, piece);
             }
-            push_text(out, space, piece);
+        }
+        if text.ends_with(' ') {
+            *space = !out.is_empty();
         }
     };
     while i < bytes.len() {
