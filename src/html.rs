@@ -71,19 +71,21 @@ fn escape_with(s: &str, entity: impl Fn(u8) -> Option<&'static str>) -> String {
     out
 }
 
+/// The entities our own escaping produces, which [`strip_tags`] decodes.
+const ENTITIES: [(&str, char); 5] = [
+    ("&amp;", '&'),
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&quot;", '"'),
+    ("&#39;", '\''),
+];
+
 /// Strips tags from HTML, for descriptions and the search index.
 pub fn strip_tags(html: &str) -> String {
     // One pass: drop tags (a tag separates words), decode the entities our
-    // own escaping produces, and collapse whitespace. Plain text is copied
-    // a run at a time, single spaces and most non-ASCII letters included:
-    // the search index strips every body, twice.
-    const ENTITIES: [(&str, char); 5] = [
-        ("&amp;", '&'),
-        ("&lt;", '<'),
-        ("&gt;", '>'),
-        ("&quot;", '"'),
-        ("&#39;", '\''),
-    ];
+    // own escaping produces, and collapse whitespace. Plain text, spaces
+    // and most non-ASCII letters included, is copied a run at a time: the
+    // search index strips every body, twice.
     let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len());
     // A space is owed before the next text (never at the start or end).
@@ -136,7 +138,7 @@ pub fn strip_tags(html: &str) -> String {
             b'&' => match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
                 Some((name, ch)) => {
                     flush(&mut out, &mut space, &html[run..i]);
-                    flush(&mut out, &mut space, ch.encode_utf8(&mut [0; 4]));
+                    push_text(&mut out, &mut space, ch.encode_utf8(&mut [0; 4]));
                     i += name.len();
                     run = i;
                 }
@@ -355,15 +357,7 @@ mod tests {
                 rest = &rest[end + 1..];
                 continue;
             }
-            let entity = [
-                ("&amp;", '&'),
-                ("&lt;", '<'),
-                ("&gt;", '>'),
-                ("&quot;", '"'),
-                ("&#39;", '\''),
-            ]
-            .into_iter()
-            .find(|(e, _)| rest.starts_with(e));
+            let entity = ENTITIES.into_iter().find(|(e, _)| rest.starts_with(e));
             let (ch, len) = entity.map_or((c, c.len_utf8()), |(e, ch)| (ch, e.len()));
             if ch.is_whitespace() {
                 space = !out.is_empty();
