@@ -78,6 +78,11 @@ pub struct ItemCard {
     pub source: Option<SourceRef>,
     /// Approved reader responses by kind (all zero when there are none).
     pub response_counts: crate::site::responses::Counts,
+    /// This card as the theme's `card` macro draws it at level 3, with the
+    /// summary when `card_summary`: rendered once per page language and
+    /// printed by `cards` (empty when not cached; see `render::card_html`).
+    pub card_html: String,
+    pub card_summary: bool,
 }
 
 /// A link to the same content in another language.

@@ -1,6 +1,7 @@
 //! Rendering: the list of everything a build writes ([`Job`]) and how each
 //! job becomes bytes. Rendering never mutates the model and never writes files.
 
+mod card_html;
 pub mod cards;
 pub mod context;
 pub mod feeds;
@@ -53,6 +54,8 @@ pub struct Renderer<'a> {
     search: search::Cache,
     /// Where share cards are cached (`None`: every card is drawn).
     cache: Option<crate::cache::Cache>,
+    /// Item cards as the theme draws them, per page language.
+    card_html: card_html::Cache,
 }
 
 /// A [`Renderer`] without its borrows: what `serve` keeps between rebuilds
@@ -93,6 +96,10 @@ impl<'a> Renderer<'a> {
             diags.push(template_error(&e, &template_files));
             return None;
         }
+        let cached_cards = has_card_macro(&tera)
+            && tera
+                .add_raw_template(card_html::TEMPLATE, card_html::SOURCE)
+                .is_ok();
         let highlight_css = match crate::content::highlight::stylesheet(
             &site.config.highlight.theme,
             site.config.highlight.dark_theme.as_deref(),
@@ -146,6 +153,7 @@ impl<'a> Renderer<'a> {
             stylesheets,
         };
         let globals = Globals::new(site, theme, &site_ctx);
+        let card_html = card_html::Cache::new(site.items.len(), globals.langs(), cached_cards);
         Some(Renderer {
             views,
             tera,
@@ -154,6 +162,7 @@ impl<'a> Renderer<'a> {
             highlight_css,
             search: search::Cache::new(site.items.len(), false),
             cache: None,
+            card_html,
         })
     }
 
@@ -187,6 +196,13 @@ impl<'a> Renderer<'a> {
     /// made for; only items may have changed in place since (each announced
     /// with [`Renderer::refresh_item`]).
     pub fn from_parts(site: &'a Site, theme: &'a Theme, p: RendererParts) -> Self {
+        // Drawn cards are not kept: a patch draws the few it shows again
+        // rather than track which cards an edit changed.
+        let cached_cards = p
+            .tera
+            .get_template_names()
+            .any(|n| n == card_html::TEMPLATE);
+        let card_html = card_html::Cache::new(site.items.len(), p.globals.langs(), cached_cards);
         Renderer {
             views: Views::from_parts(site, theme, p.views),
             tera: p.tera,
@@ -195,6 +211,7 @@ impl<'a> Renderer<'a> {
             highlight_css: p.highlight_css,
             search: p.search,
             cache: p.cache,
+            card_html,
         }
     }
 
@@ -295,6 +312,38 @@ impl<'a> Renderer<'a> {
         (done, found)
     }
 
+    /// The cards of items `ids` for a list on a `lang` page, with their
+    /// HTML from the card cache (drawn there on first use).
+    fn list_cards(&self, ids: &[usize], lang: &str, summary: bool) -> Vec<context::ItemCard> {
+        let mut cards: Vec<_> = ids.iter().map(|&i| self.views.cards[i].clone()).collect();
+        self.fill_cards(&mut cards, ids, lang, summary);
+        cards
+    }
+
+    /// Gives `cards`, those of items `ids`, their HTML from the card cache.
+    /// The cards missing from it share one context: cloning the globals
+    /// costs about as much as drawing a card.
+    fn fill_cards(
+        &self,
+        cards: &mut [context::ItemCard],
+        ids: &[usize],
+        lang: &str,
+        summary: bool,
+    ) {
+        let mut ctx: Option<tera::Context> = None;
+        for (card, &i) in cards.iter_mut().zip(ids) {
+            self.card_html.fill(card, i, lang, summary, || {
+                let ctx = ctx.get_or_insert_with(|| self.globals.context(self.views.theme, lang));
+                ctx.insert("item", &self.views.cards[i]);
+                ctx.insert("summary", &true);
+                let full = self.tera.render(card_html::TEMPLATE, ctx).ok()?;
+                ctx.insert("summary", &false);
+                let brief = self.tera.render(card_html::TEMPLATE, ctx).ok()?;
+                Some((full, brief))
+            });
+        }
+    }
+
     /// Renders a template with a context, mapping errors to diagnostics.
     fn render_template(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
         self.tera
@@ -334,6 +383,11 @@ impl Globals {
         }
     }
 
+    /// Every language a page can have.
+    fn langs(&self) -> Vec<String> {
+        self.by_lang.keys().cloned().collect()
+    }
+
     /// A fresh context holding the globals of `lang`.
     fn context(&self, theme: &Theme, lang: &str) -> tera::Context {
         match self.by_lang.get(lang) {
@@ -362,6 +416,13 @@ fn strings_of(theme: &Theme, lang: &str) -> tera::Context {
     let mut ctx = tera::Context::new();
     ctx.insert("t", &theme.strings_for(lang).all);
     ctx
+}
+
+/// Whether the theme's `macros.html` defines the `card` macro the card
+/// cache draws with.
+fn has_card_macro(tera: &Tera) -> bool {
+    tera.get_template("macros.html")
+        .is_ok_and(|t| t.macros.contains_key("card"))
 }
 
 /// Image routes exist only after [`crate::media::scan`], which sets the cache.

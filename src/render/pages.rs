@@ -125,23 +125,19 @@ fn collection_meta(r: &Renderer, title: &str, description: &str, path: &str) -> 
 fn hub(r: &Renderer) -> Draft {
     let site = r.views.site;
     let n = site.config.hub_items;
+    let lang = site_lang(r);
     let sections: Vec<HubSection> = (0..site.channels.len())
         .map(|c| {
             let list = &site.channel_items[c];
             let featured = list.iter().filter(|&&i| site.items[i].featured);
             let rest = list.iter().filter(|&&i| !site.items[i].featured);
-            let items = featured
-                .chain(rest)
-                .take(n)
-                .map(|&i| r.views.cards[i].clone())
-                .collect();
+            let ids: Vec<usize> = featured.chain(rest).take(n).copied().collect();
             HubSection {
                 channel: r.views.channel_summary(c, false),
-                items,
+                items: r.list_cards(&ids, &lang, true),
             }
         })
         .collect();
-    let lang = site_lang(r);
     let desc = site_description(r);
     let base = &site.config.base_url;
     let entity = json!({"@type": "WebSite", "name": site.config.title, "description": desc, "url": absolute(base, "/"), "inLanguage": lang});
@@ -191,8 +187,8 @@ fn channel(r: &Renderer, c: usize, page: usize) -> Draft {
     let ch = &site.channels[c];
     let summary = r.views.channel_summary(c, true);
     let ordered = site.channel_list(c);
-    let (items, paginator, path) = paginate(r, &ordered, &summary.channel.url, page);
     let lang = ch.language.clone().unwrap_or_else(|| site_lang(r));
+    let (items, paginator, path) = paginate(r, &ordered, &summary.channel.url, page, &lang);
     let desc = ch
         .description
         .clone()
@@ -246,12 +242,13 @@ fn author(r: &Renderer, a: usize, page: usize) -> Draft {
     let site = r.views.site;
     let au = &site.authors[a];
     let summary = r.views.author_summary(a);
-    let (items, paginator, path) = paginate(r, &site.author_items[a], &summary.author.url, page);
     let lang = au
         .languages
         .first()
         .cloned()
         .unwrap_or_else(|| site_lang(r));
+    let list = &site.author_items[a];
+    let (items, paginator, path) = paginate(r, list, &summary.author.url, page, &lang);
     let desc = match (&au.role, au.bio.summary_html.as_deref()) {
         (_, Some(bio)) if !bio.is_empty() => describe(bio),
         (Some(role), _) => format!("{} – {role}", au.name),
@@ -321,8 +318,8 @@ fn tags(r: &Renderer) -> Draft {
 fn tag(r: &Renderer, k: usize, page: usize) -> Draft {
     let summary = r.views.tag_summary(k);
     let tg = &r.views.site.tags[k];
-    let (items, paginator, path) = paginate(r, &tg.items, &summary.tag.url, page);
     let lang = site_lang(r);
+    let (items, paginator, path) = paginate(r, &tg.items, &summary.tag.url, page, &lang);
     let desc = format!("{}: {}", tg.name, site_description(r));
     let mut m = collection_meta(r, &tg.name, &desc, &path);
     m.head.feeds = r.views.feeds(&summary.tag.url, &tg.name);
@@ -351,9 +348,12 @@ fn tag(r: &Renderer, k: usize, page: usize) -> Draft {
 fn item(r: &Renderer, i: usize) -> Draft {
     let site = r.views.site;
     let it = &site.items[i];
-    let page = r.views.item_page(i);
+    let mut page = r.views.item_page(i);
     let base = &site.config.base_url;
     let lang = page.card.lang.clone();
+    let l = &site.links[i];
+    r.fill_cards(&mut page.replies, &l.replies, &lang, true);
+    r.fill_cards(&mut page.related, &l.related, &lang, false);
     let desc = if page.card.summary_html.is_empty() {
         describe(&page.content_html)
     } else {
@@ -402,7 +402,6 @@ fn item(r: &Renderer, i: usize) -> Draft {
         alts.extend(page.translations.iter().cloned());
         alts
     };
-    let l = &site.links[i];
     m.head.feeds = l
         .channels
         .iter()

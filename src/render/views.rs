@@ -154,6 +154,8 @@ impl<'a> Views<'a> {
                 archive: src.archive.clone(),
             }),
             response_counts: self.site.responses.counts(&it.origin.rel),
+            card_html: String::new(),
+            card_summary: false,
         }
     }
 

@@ -9,8 +9,8 @@ use tera::Context;
 /// Page `page` of `/links/` (template `links.html`).
 pub(super) fn links(r: &Renderer, page: usize) -> Draft {
     let list = &r.views.site.link_items;
-    let (items, paginator, path) = paginate(r, list, LINKS_URL, page);
     let lang = site_lang(r);
+    let (items, paginator, path) = paginate(r, list, LINKS_URL, page, &lang);
     let title = t(r, &lang, "links_title", "Curated links");
     let intro = t(r, &lang, "links_intro", "");
     let desc = if intro.is_empty() {

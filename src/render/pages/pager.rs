@@ -5,21 +5,20 @@ use super::super::context::{ItemCard, PageLink, Paginator};
 use super::Renderer;
 use crate::site::routes::{list_page_url, page_count};
 
-/// Cards and paginator for page `page` of a list whose first page is at `base`.
+/// Cards and paginator for page `page` of a list whose first page is at
+/// `base`, on a page in `lang`.
 pub(super) fn paginate(
     r: &Renderer,
     list: &[usize],
     base: &str,
     page: usize,
+    lang: &str,
 ) -> (Vec<ItemCard>, Paginator, String) {
     let per = r.views.site.config.paginate;
     let total_pages = page_count(list.len(), per);
     let url_of = |n: usize| list_page_url(base, n);
     let start = ((page - 1) * per).min(list.len());
-    let cards = list[start..(start + per).min(list.len())]
-        .iter()
-        .map(|&i| r.views.cards[i].clone())
-        .collect();
+    let cards = r.list_cards(&list[start..(start + per).min(list.len())], lang, true);
     let p = Paginator {
         current: page,
         total_pages,
