@@ -197,3 +197,69 @@ fn highlight_stylesheet_only_on_pages_with_highlighted_code() {
     // The file itself is written either way: a page may link it from a custom template.
     assert!(site.read("css/highlight.css").contains(".hl-code{"));
 }
+
+/// The default theme's macros.html with `replace` applied once.
+fn default_macros_with(from: &str, to: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/macros.html");
+    let macros = fs::read_to_string(path).unwrap();
+    assert!(macros.contains(from), "macros.html no longer has {from:?}");
+    macros.replacen(from, to, 1)
+}
+
+#[test]
+fn lists_show_the_card_macro_of_the_site_and_its_page_language() {
+    // Cards are rendered once and reused (docs/templates.md, "Cached
+    // cards"): a site's own `card` must still be what every list shows,
+    // drawn in the language of the page that shows it.
+    let site = fixture_with_theme("default");
+    site.write(
+        "templates/macros.html",
+        default_macros_with(
+            "<article class=\"card card--{{ item.kind }}",
+            "<article data-site-card=\"{{ lang }}|{{ t.badge_link }}\" class=\"card card--{{ item.kind }}",
+        ),
+    );
+    site.build_ok(&[]);
+    let (mut pages, mut cards) = (0, 0);
+    for rel in list_files(&site.out())
+        .iter()
+        .filter(|f| f.ends_with(".html"))
+    {
+        let html = site.read(rel);
+        let lang = attr(tags(&html, "html")[0], "lang").unwrap();
+        let badge = if lang == "en" {
+            "Recommended from outside"
+        } else {
+            "Empfohlen von außen"
+        };
+        let all = html.matches("class=\"card card--").count();
+        let marked = html
+            .matches(&format!("<article data-site-card=\"{lang}|{badge}\""))
+            .count();
+        assert_eq!(
+            all, marked,
+            "{rel}: every card drawn by the site's macro for a {lang} page\n{html}"
+        );
+        pages += usize::from(all > 0);
+        cards += all;
+    }
+    assert!(
+        pages >= 5 && cards >= 10,
+        "{pages} pages with {cards} cards"
+    );
+}
+
+#[test]
+fn an_error_in_the_card_macro_fails_the_build_and_names_the_template() {
+    let site = fixture_with_theme("default");
+    site.write(
+        "templates/macros.html",
+        default_macros_with(
+            "{{ item.title }}</a></h{{ level }}>",
+            "{{ item.title ~ item.no_such_field.deeper }}</a></h{{ level }}>",
+        ),
+    );
+    let run = site.build(&[]);
+    run.assert_code(1);
+    run.assert_stderr_contains("macros.html");
+}
