@@ -311,6 +311,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn block_escaping_agrees_with_replacing_each_character() {
+        // Specials at every offset of and across the 16-byte blocks, beside
+        // multi-byte characters.
+        let pieces = [
+            "a",
+            "&",
+            "<",
+            ">",
+            "\"",
+            "'",
+            "ü",
+            "–",
+            "xyz",
+            "0123456789abcdef",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let html = text
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            let attr = html.replace('"', "&quot;").replace('\'', "&#39;");
+            assert_eq!(escape_html(&text), html, "{text:?}");
+            assert_eq!(escape_attr(&text), attr, "{text:?}");
+        }
+    }
+
+    #[test]
     fn escapes_every_special_character_and_keeps_the_rest() {
         let s = "a&b <c> \"d\" 'e' – ü";
         assert_eq!(escape_html(s), "a&amp;b &lt;c&gt; \"d\" 'e' – ü");
