@@ -223,6 +223,15 @@ impl<'a> Renderer<'a> {
 
     /// Produces the output file of one route.
     pub fn render(&self, route: &Route) -> Result<Output, Diagnostic> {
+        self.render_with(route, &mut pages::Scratch::default())
+    }
+
+    /// [`Renderer::render`] with a render thread's reusable contexts.
+    fn render_with(
+        &self,
+        route: &Route,
+        scratch: &mut pages::Scratch,
+    ) -> Result<Output, Diagnostic> {
         let body = match &route.job {
             Job::Feed(of, fmt) => Body::Bytes(feeds::render(self, *of, *fmt, &route.url)),
             Job::Opml => Body::Bytes(sitemap::opml(self)),
@@ -250,7 +259,7 @@ impl<'a> Renderer<'a> {
                 ))
             }
             Job::Asset(k) => Body::Copy(self.views.site.images.assets[*k].path.clone()),
-            page => Body::Bytes(pages::render_page(self, page, &route.url)?),
+            page => Body::Bytes(pages::render_page(self, page, &route.url, scratch)?),
         };
         Ok(Output {
             path: route.path.clone(),
@@ -279,12 +288,11 @@ impl<'a> Renderer<'a> {
         sink: &(dyn Fn(&Route, Output) -> Result<T, Diagnostic> + Sync),
     ) -> (Vec<T>, Vec<Diagnostic>) {
         use rayon::prelude::*;
-        let one = |&i: &usize| {
+        let one = |scratch: &mut pages::Scratch, &i: &usize| {
             let route = routes[i];
-            (
-                i,
-                (!stop()).then(|| self.render(route).and_then(|out| sink(route, out))),
-            )
+            let out = (!stop())
+                .then(|| (self.render_with(route, scratch)).and_then(|out| sink(route, out)));
+            (i, out)
         };
         // The term, typo and facet shards wait for one merged index, a
         // serial step over every item: it is built on one thread while the
@@ -297,8 +305,11 @@ impl<'a> Renderer<'a> {
             if !late.is_empty() {
                 s.spawn(|_| search::prepare(self));
             }
-            results = early.par_iter().map(one).collect();
-            results.par_extend(late.par_iter().map(one));
+            results = early
+                .par_iter()
+                .map_init(pages::Scratch::default, one)
+                .collect();
+            results.par_extend(late.par_iter().map_init(pages::Scratch::default, one));
         });
         results.sort_unstable_by_key(|(i, _)| *i);
         let mut done = Vec::with_capacity(results.len());

@@ -22,11 +22,44 @@ struct Draft {
     kind: &'static str,
     lang: String,
     meta: PageMeta,
+    ctx: Vars,
+}
+
+/// A page's own template variables and their names: they go into a
+/// context that already holds the globals and are taken out again after
+/// the page, so that the globals are not cloned for each page.
+#[derive(Default)]
+struct Vars {
     ctx: Context,
+    keys: Vec<&'static str>,
+}
+
+impl Vars {
+    fn new() -> Self {
+        Vars::default()
+    }
+
+    fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        debug_assert!(!["site", "lang", "t"].contains(&key), "{key} is a global");
+        self.ctx.insert(key, value);
+        self.keys.push(key);
+    }
+}
+
+/// Per render thread: a context per page language holding the globals,
+/// which pages borrow in turn (see [`Vars`]).
+#[derive(Default)]
+pub struct Scratch {
+    by_lang: rustc_hash::FxHashMap<String, Context>,
 }
 
 /// Renders the HTML of a page job; `url` is its route's URL.
-pub(super) fn render_page(r: &Renderer, job: &Job, url: &str) -> Result<Vec<u8>, Diagnostic> {
+pub(super) fn render_page(
+    r: &Renderer,
+    job: &Job,
+    url: &str,
+    scratch: &mut Scratch,
+) -> Result<Vec<u8>, Diagnostic> {
     let d = match job {
         Job::Hub => hub(r),
         Job::Channels => channels(r),
@@ -45,12 +78,17 @@ pub(super) fn render_page(r: &Renderer, job: &Job, url: &str) -> Result<Vec<u8>,
         Job::Alias(k) => return alias(r, *k),
         _ => unreachable!("non-page job routed to pages"),
     };
-    let mut ctx = r.globals.context(r.views.theme, &d.lang);
-    ctx.extend(d.ctx);
+    let ctx = (scratch.by_lang.entry(d.lang))
+        .or_insert_with_key(|lang| r.globals.context(r.views.theme, lang));
+    ctx.extend(d.ctx.ctx);
     ctx.insert("kind", d.kind);
     ctx.insert("page_path", &d.meta.path);
     ctx.insert("seo", &d.meta.into_seo(&r.views.site.config.base_url));
-    Ok(r.render_template(d.template, &ctx)?.into_bytes())
+    let html = r.render_template(d.template, ctx);
+    for key in d.ctx.keys.iter().chain(&["kind", "page_path", "seo"]) {
+        ctx.remove(key);
+    }
+    Ok(html?.into_bytes())
 }
 
 fn t(r: &Renderer, lang: &str, key: &str, fallback: &str) -> String {
@@ -150,7 +188,7 @@ fn hub(r: &Renderer) -> Draft {
             .feeds
             .splice(0..0, r.views.feeds("/", &site.config.title));
     }
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     ctx.insert("sections", &sections);
     Draft {
         template: "hub.html",
@@ -171,7 +209,7 @@ fn channels(r: &Renderer) -> Draft {
     let mut m = collection_meta(r, &title, &desc, "/channels/");
     m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/channels/".into())]);
     m.head.feeds = list.iter().flat_map(|c| c.feeds.clone()).collect();
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     ctx.insert("channels", &list);
     Draft {
         template: "channels.html",
@@ -205,7 +243,7 @@ fn channel(r: &Renderer, c: usize, page: usize) -> Draft {
             (&ch.title, summary.channel.url.clone()),
         ],
     );
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     ctx.insert("channel", &summary);
     ctx.insert("items", &items);
     ctx.insert("paginator", &paginator);
@@ -227,7 +265,7 @@ fn authors(r: &Renderer) -> Draft {
     let desc = t(r, &lang, "authors_intro", &site_description(r));
     let mut m = collection_meta(r, &title, &desc, "/authors/");
     m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/authors/".into())]);
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     ctx.insert("authors", &list);
     Draft {
         template: "authors.html",
@@ -282,7 +320,7 @@ fn author(r: &Renderer, a: usize, page: usize) -> Draft {
             (&au.name, summary.author.url.clone()),
         ],
     );
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     ctx.insert("author", &summary);
     ctx.insert("items", &items);
     ctx.insert("paginator", &paginator);
@@ -304,7 +342,7 @@ fn tags(r: &Renderer) -> Draft {
     let desc = site_description(r);
     let mut m = collection_meta(r, &title, &desc, "/tags/");
     m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/tags/".into())]);
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     ctx.insert("tags", &list);
     Draft {
         template: "tags.html",
@@ -332,7 +370,7 @@ fn tag(r: &Renderer, k: usize, page: usize) -> Draft {
             (&tg.name, summary.tag.url.clone()),
         ],
     );
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     ctx.insert("tag", &summary);
     ctx.insert("items", &items);
     ctx.insert("paginator", &paginator);
@@ -436,7 +474,7 @@ fn item(r: &Renderer, i: usize) -> Draft {
         ItemKind::Article => ("article.html", "article"),
         ItemKind::Link => ("link.html", "link"),
     };
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     ctx.insert("item", &page);
     ctx.insert("share", &super::share::view(r, i));
     Draft {
@@ -457,7 +495,7 @@ fn page(r: &Renderer, p: usize) -> Draft {
     let entity = json!({"@type": "WebPage", "name": pg.title, "url": absolute(&site.config.base_url, &url), "inLanguage": lang});
     let mut m = meta(pg.title.clone(), desc, url.clone(), entity);
     m.head.breadcrumbs = crumbs(r, &lang, &[(&pg.title, url)]);
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     ctx.insert(
         "page",
         &json!({"title": pg.title, "content_html": &*pg.body.html, "lang": lang}),
@@ -489,7 +527,7 @@ fn simple(
         kind,
         lang,
         meta: m,
-        ctx: Context::new(),
+        ctx: Vars::new(),
     }
 }
 

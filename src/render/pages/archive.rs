@@ -1,9 +1,8 @@
 //! `/archive/` and its year pages: every item by year and month.
 
 use super::super::context::{ArchiveMonth, ArchiveYear, ItemCard};
-use super::{collection_meta, crumbs, site_description, site_lang, t, Draft, Renderer};
+use super::{collection_meta, crumbs, site_description, site_lang, t, Draft, Renderer, Vars};
 use crate::site::routes::archive_year_url;
-use tera::Context;
 
 fn year_view(r: &Renderer, y: i16, with_items: bool) -> ArchiveYear {
     let site = r.views.site;
@@ -54,7 +53,7 @@ pub(super) fn archive(r: &Renderer) -> Draft {
     let desc = site_description(r);
     let mut m = collection_meta(r, &title, &desc, "/archive/");
     m.head.breadcrumbs = crumbs(r, &lang, &[(&title, "/archive/".into())]);
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     ctx.insert("years", &years);
     Draft {
         template: "archive.html",
@@ -80,7 +79,7 @@ pub(super) fn archive_year(r: &Renderer, y: i16) -> Draft {
             (&y.to_string(), year.url.clone()),
         ],
     );
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     ctx.insert("year", &year);
     Draft {
         template: "archive_year.html",

@@ -1,10 +1,9 @@
 //! `/links/`: every curated link, newest first, paginated, with its feeds.
 
 use super::pager::paginate;
-use super::{collection_meta, crumbs, site_description, site_lang, t, Draft};
+use super::{collection_meta, crumbs, site_description, site_lang, t, Draft, Vars};
 use crate::render::Renderer;
 use crate::site::routes::LINKS_URL;
-use tera::Context;
 
 /// Page `page` of `/links/` (template `links.html`).
 pub(super) fn links(r: &Renderer, page: usize) -> Draft {
@@ -21,7 +20,7 @@ pub(super) fn links(r: &Renderer, page: usize) -> Draft {
     let mut m = collection_meta(r, &title, &desc, &path);
     m.head.feeds = r.views.feeds(LINKS_URL, &title);
     m.head.breadcrumbs = crumbs(r, &lang, &[(&title, LINKS_URL.into())]);
-    let mut ctx = Context::new();
+    let mut ctx = Vars::new();
     ctx.insert("title", &title);
     ctx.insert("intro", &intro);
     ctx.insert("count", &list.len());
