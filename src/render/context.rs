@@ -82,6 +82,7 @@ pub struct ItemCard {
     /// summary when `card_summary`: rendered once per page language and
     /// printed by `cards` (empty when not cached; see `render::card_html`).
     pub card_html: String,
+    /// Whether `card_html` is the variant with the summary.
     pub card_summary: bool,
 }
 
