@@ -166,24 +166,33 @@ fn index<'r>(r: &'r Renderer) -> &'r Index {
     r.search.index.get_or_init(|| {
         let n = r.views.site.items.len();
         if r.search.terms.len() == n {
-            return merge(r, &on_threads(n, |i| kept_terms(r, i)));
+            return merge(r, &on_threads(n, || (), |_, i| kept_terms(r, i)));
         }
         // Not kept: the terms are dropped with the merge.
-        let owned = on_threads(n, |i| item_terms(r, i));
+        let owned = on_threads(n, Collector::default, |c, i| item_terms(r, i, c));
         merge(r, &owned.iter().collect::<Vec<_>>())
     })
 }
 
-/// `f(i)` for every `i < n`, in order, on a few plain threads.
-fn on_threads<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+/// `f(state, i)` for every `i < n`, in order, on a few plain threads,
+/// each with its own `state` from `init`.
+fn on_threads<S, T: Send>(
+    n: usize,
+    init: impl Fn() -> S + Sync,
+    f: impl Fn(&mut S, usize) -> T + Sync,
+) -> Vec<T> {
     let threads = rayon::current_num_threads().clamp(1, 8);
     let chunk = n.div_ceil(threads).max(1);
-    let f = &f;
+    let (init, f) = (&init, &f);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..n)
             .step_by(chunk)
             .map(|start| {
-                s.spawn(move || (start..(start + chunk).min(n)).map(f).collect::<Vec<T>>())
+                s.spawn(move || {
+                    let mut state = init();
+                    let range = start..(start + chunk).min(n);
+                    range.map(|i| f(&mut state, i)).collect::<Vec<T>>()
+                })
             })
             .collect();
         // A thread's panic goes on as this one's: a merge without its
@@ -201,7 +210,7 @@ pub(super) fn item<'r>(r: &'r Renderer, i: usize) -> &'r ItemText {
 
 /// Item `i`'s terms as `serve` keeps them.
 fn kept_terms<'r>(r: &'r Renderer, i: usize) -> &'r ItemTerms {
-    r.search.terms[i].get_or_init(|| item_terms(r, i))
+    r.search.terms[i].get_or_init(|| item_terms(r, i, &mut Collector::default()))
 }
 
 fn item_text(r: &Renderer, i: usize) -> ItemText {
@@ -233,14 +242,14 @@ fn plain_text(r: &Renderer, i: usize) -> (String, usize) {
     (text, summary.len())
 }
 
-fn item_terms(r: &Renderer, i: usize) -> ItemTerms {
+/// Item `i`'s terms, collected with `found` (empty, and empty again after).
+fn item_terms(r: &Renderer, i: usize, found: &mut Collector) -> ItemTerms {
     let it = &r.views.site.items[i];
     let c = &r.views.cards[i];
     // Read here, not kept in the text cache: every item's text held
     // through the merge was the build's peak memory, and the search files
     // that quote the texts come last (the term shards after the merge).
     let (text, summary) = plain_text(r, i);
-    let mut found = Collector::default();
     found.add_text(&it.title, |_| TITLE, |_| 0);
     let names = c
         .authors

@@ -138,8 +138,10 @@ impl Collector {
         e.2 |= bit;
     }
 
-    /// The item's terms, sorted.
-    pub fn finish(self) -> ItemTerms {
+    /// The item's terms, sorted. The collector is empty again afterwards
+    /// and keeps its buffers for the next item: growing them anew for each
+    /// of 15,000 items was ~1 % of a build.
+    pub fn finish(&mut self) -> ItemTerms {
         let word = |k: u32| {
             let (s, e, _, _) = self.found[k as usize];
             &self.words[s as usize..e as usize]
@@ -154,6 +156,10 @@ impl Collector {
             let end = u32::try_from(words.len()).unwrap_or(u32::MAX);
             terms.push((end, u32::from(bits) << 24 | at.min(AT_MASK)));
         }
+        self.words.clear();
+        self.found.clear();
+        self.hashes.clear();
+        self.table.clear();
         ItemTerms { words, terms }
     }
 }
@@ -364,6 +370,10 @@ mod tests {
             |b| b as u32,
         );
         let t = c.finish();
+        // Emptied for the next item, whose terms are its own.
+        c.add_text("Kultur", |_| BODY, |_| 3);
+        let next = c.finish();
+        assert_eq!(next.iter().collect::<Vec<_>>(), [("kultur", BODY, 3)]);
         let got: Vec<_> = t.iter().collect();
         assert_eq!(
             got,
