@@ -52,13 +52,17 @@ pub fn weight(flags: u8) -> u32 {
 /// What the search files quote from one item: computed once, kept until
 /// the last search file is written (and by `serve`).
 pub struct ItemText {
-    /// Summary, then the rest of the body, as plain text: snippets come
-    /// from here.
-    text: String,
+    /// Summary, then the rest of the body, as plain text, which snippets
+    /// are cut from: kept only by `serve`, whose next index cuts them
+    /// again. A build cuts every snippet in one pass and drops the text
+    /// (every body as text was ~300 MiB of the 50,000-article build's peak).
+    text: Option<Box<str>>,
     /// The item's compact record as JSON, without its closing brace.
     record: Box<[u8]>,
     /// `,"s":…`: the record's member with the opening of the summary.
     opening: Box<[u8]>,
+    /// The opening of the text a document shard carries.
+    source: Box<str>,
 }
 
 /// A term's postings in document order: documents and their field bits
@@ -102,6 +106,8 @@ pub struct Index {
     by_shard: Vec<Vec<usize>>,
     /// Per typo shard: (typo key, term position), sorted.
     by_typo: Vec<Vec<(String, u32)>>,
+    /// The snippet of each entry of `best`, at the same position.
+    snippets: Vec<Box<str>>,
     /// The records each term shard and facet file carries.
     plan: plan::Plan,
 }
@@ -111,18 +117,21 @@ pub struct Cache {
     texts: Vec<OnceLock<ItemText>>,
     /// One slot per item when terms are kept (`serve`), else none.
     terms: Vec<OnceLock<ItemTerms>>,
+    /// Whether texts are kept with their items (`serve`).
+    keep: bool,
     index: OnceLock<Index>,
 }
 
 impl Cache {
     /// An empty cache for `n` items; `keep_terms` keeps each item's terms
-    /// past the merge.
+    /// past the merge and its text past the snippets.
     pub fn new(n: usize, keep_terms: bool) -> Self {
         Cache {
             texts: (0..n).map(|_| OnceLock::new()).collect(),
             terms: (0..if keep_terms { n } else { 0 })
                 .map(|_| OnceLock::new())
                 .collect(),
+            keep: keep_terms,
             index: OnceLock::new(),
         }
     }
@@ -165,13 +174,70 @@ pub fn prepare(r: &Renderer) {
 fn index<'r>(r: &'r Renderer) -> &'r Index {
     r.search.index.get_or_init(|| {
         let n = r.views.site.items.len();
-        if r.search.terms.len() == n {
-            return merge(r, &on_threads(n, || (), |_, i| kept_terms(r, i)));
-        }
-        // Not kept: the terms are dropped with the merge.
-        let owned = on_threads(n, Collector::default, |c, i| item_terms(r, i, c));
-        merge(r, &owned.iter().collect::<Vec<_>>())
+        let mut index = if r.search.terms.len() == n {
+            merge(r, &on_threads(n, || (), |_, i| kept_terms(r, i)))
+        } else {
+            // Not kept: the terms are dropped with the merge.
+            let owned = on_threads(n, Collector::default, |c, i| item_terms(r, i, c));
+            merge(r, &owned.iter().collect::<Vec<_>>())
+        };
+        index.snippets = cut_snippets(r, &index);
+        index
     })
+}
+
+/// The snippet of every entry of `index.best`, in its order. Each item's
+/// text is read once (and its [`ItemText`] filled with it), so no item's
+/// whole text outlives this pass in a build.
+fn cut_snippets(r: &Renderer, index: &Index) -> Vec<Box<str>> {
+    let n = r.views.site.items.len();
+    // The entries of `best` per document, as one list: those of document
+    // `d` at `by_doc[start[d]..start[d + 1]]`.
+    let mut start = vec![0usize; n + 1];
+    for &(d, _, _) in &index.best {
+        start[d as usize + 1] += 1;
+    }
+    for d in 0..n {
+        start[d + 1] += start[d];
+    }
+    let mut next = start.clone();
+    let mut by_doc = vec![0usize; index.best.len()];
+    for (b, &(d, _, _)) in index.best.iter().enumerate() {
+        by_doc[next[d as usize]] = b;
+        next[d as usize] += 1;
+    }
+    let cut = on_threads(
+        n,
+        || (),
+        |_, d| {
+            let slots = &by_doc[start[d]..start[d + 1]];
+            with_text(r, d, |text| {
+                (slots.iter())
+                    .map(|&b| {
+                        let (_, bits, at) = index.best[b];
+                        shards::snippet(text, bits, at).into_boxed_str()
+                    })
+                    .collect::<Vec<_>>()
+            })
+        },
+    );
+    let mut snippets = vec![Box::<str>::default(); index.best.len()];
+    for (b, s) in by_doc.into_iter().zip(cut.into_iter().flatten()) {
+        snippets[b] = s;
+    }
+    snippets
+}
+
+/// `f` of item `d`'s plain text: the kept one, else read now (filling the
+/// text cache, which keeps the text only in `serve`).
+fn with_text<T>(r: &Renderer, d: usize, f: impl FnOnce(&str) -> T) -> T {
+    if let Some(text) = r.search.texts[d].get().and_then(|t| t.text.as_deref()) {
+        return f(text);
+    }
+    let (text, _) = plain_text(r, d);
+    let out = f(&text);
+    r.search.texts[d].get_or_init(|| item_text(r, d, text));
+    out
 }
 
 /// `f(state, i)` for every `i < n`, in order, on a few plain threads,
@@ -205,7 +271,7 @@ fn on_threads<S, T: Send>(
 
 /// Item `i`'s text, computed on first use.
 pub(super) fn item<'r>(r: &'r Renderer, i: usize) -> &'r ItemText {
-    r.search.texts[i].get_or_init(|| item_text(r, i))
+    r.search.texts[i].get_or_init(|| item_text(r, i, plain_text(r, i).0))
 }
 
 /// Item `i`'s terms as `serve` keeps them.
@@ -213,13 +279,13 @@ fn kept_terms<'r>(r: &'r Renderer, i: usize) -> &'r ItemTerms {
     r.search.terms[i].get_or_init(|| item_terms(r, i, &mut Collector::default()))
 }
 
-fn item_text(r: &Renderer, i: usize) -> ItemText {
-    let (text, _) = plain_text(r, i);
-    let (record, opening) = shards::record_parts(r, i, &text);
+fn item_text(r: &Renderer, i: usize, text: String) -> ItemText {
+    let (record, opening, source) = shards::record_parts(r, i, &text);
     ItemText {
-        text,
+        text: r.search.keep.then(|| text.into_boxed_str()),
         record,
         opening,
+        source,
     }
 }
 
@@ -273,6 +339,11 @@ impl Index {
     /// Term `k`'s best documents: (document, bits, snippet offset).
     fn best(&self, k: usize) -> &[(u32, u8, u32)] {
         &self.best[self.best_at[k] as usize..self.best_at[k + 1] as usize]
+    }
+
+    /// The snippets of term `k`'s best documents, in [`Index::best`]'s order.
+    fn snippets(&self, k: usize) -> &[Box<str>] {
+        &self.snippets[self.best_at[k] as usize..self.best_at[k + 1] as usize]
     }
 }
 

@@ -82,7 +82,7 @@ impl Job {
     pub fn needs_search_index(&self) -> bool {
         matches!(
             self,
-            Job::SearchFacets(_) | Job::SearchTypos(_) | Job::SearchTerms(_)
+            Job::SearchFacets(_) | Job::SearchTypos(_) | Job::SearchTerms(_) | Job::SearchDocs(_)
         )
     }
 

@@ -310,6 +310,7 @@ fn index(r: &Renderer, terms: Vec<(String, Postings)>, items: &[&ItemTerms]) -> 
         best_at,
         by_shard,
         by_typo,
+        snippets: Vec::new(),
         plan: plan::Plan::default(),
     };
     let facets: Vec<Vec<u32>> = (0..shards::facet_count(r))

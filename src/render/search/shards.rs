@@ -193,7 +193,8 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
             prev = doc;
         }
         out.extend_from_slice(b"],[");
-        for (j, &(doc, bits, at)) in index.best(t).iter().enumerate() {
+        let best = index.best(t).iter().zip(index.snippets(t));
+        for (j, (&(doc, _, _), snippet)) in best.enumerate() {
             with_snippet.insert(doc);
             if j > 0 {
                 out.push(b',');
@@ -201,7 +202,7 @@ pub(super) fn terms(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
             out.push(b'[');
             push_u32(&mut out, doc);
             out.push(b',');
-            push_str(&mut out, &snippet(r, doc as usize, bits, at));
+            push_str(&mut out, snippet);
             out.push(b']');
         }
         out.extend_from_slice(b"]]");
@@ -245,14 +246,16 @@ fn push_records(r: &Renderer, out: &mut Vec<u8>, docs: impl Iterator<Item = (u32
     }
 }
 
-/// Item `i`'s compact record as JSON without its closing brace, and the
-/// `,"s":…` member with the opening of `text`, for [`push_records`].
-pub(super) fn record_parts(r: &Renderer, i: usize, text: &str) -> (Box<[u8]>, Box<[u8]>) {
+/// Item `i`'s compact record as JSON without its closing brace, the
+/// `,"s":…` member with the opening of `text`, for [`push_records`], and
+/// the longer opening a document shard carries.
+pub(super) fn record_parts(r: &Renderer, i: usize, text: &str) -> (Box<[u8]>, Box<[u8]>, Box<str>) {
     let mut rec = to_bytes(&compact(r, i));
     rec.pop();
     let mut opening = b",\"s\":".to_vec();
     push_str(&mut opening, &cut(text, 0, OPENING));
-    (rec.into(), opening.into())
+    let source = cut(text, 0, SOURCE).into_boxed_str();
+    (rec.into(), opening.into(), source)
 }
 
 /// What a result shows besides its snippet, small: channels and authors
@@ -310,8 +313,7 @@ pub(super) fn docs(r: &Renderer, k: usize) -> Vec<u8> {
     let list: Vec<Value> = (from..to)
         .map(|i| {
             let mut rec = record(r, i);
-            let text = &item(r, i).text;
-            rec["s"] = Value::String(cut(text, 0, SOURCE));
+            rec["s"] = Value::from(&*item(r, i).source);
             // Tags are searched as names but not shown; listed here (not
             // inline) for tools that read the index, like tests/e2e/feeds.py.
             let tags = r.views.cards[i].tags.iter().map(|t| t.name.as_str());
@@ -339,11 +341,10 @@ fn record(r: &Renderer, i: usize) -> Value {
     })
 }
 
-/// The snippet of document `i` for a term found with `bits` at byte `at`:
-/// text around the match when it is in the summary or body, else the
-/// opening of the summary.
-fn snippet(r: &Renderer, i: usize, bits: u8, at: u32) -> String {
-    let text = &item(r, i).text;
+/// The snippet of a document with plain `text` for a term found with
+/// `bits` at byte `at`: text around the match when it is in the summary or
+/// body, else the opening of the summary.
+pub(super) fn snippet(text: &str, bits: u8, at: u32) -> String {
     let in_text = SUMMARY | BODY | (SUMMARY | BODY) << PART;
     if bits & in_text == 0 {
         return cut(text, 0, AFTER);
