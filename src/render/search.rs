@@ -15,7 +15,7 @@ mod shards;
 
 use super::{Job, Renderer};
 use crate::html::strip_tags;
-use merge::{merge, Collector, ItemTerms};
+use merge::{merge, Collector, Terms};
 use std::sync::OnceLock;
 
 pub use crate::site::routes::SEARCH_DOCS_PER_SHARD as DOCS_PER_SHARD;
@@ -116,7 +116,7 @@ pub struct Index {
 pub struct Cache {
     texts: Vec<OnceLock<ItemText>>,
     /// One slot per item when terms are kept (`serve`), else none.
-    terms: Vec<OnceLock<ItemTerms>>,
+    terms: Vec<OnceLock<Terms>>,
     /// Whether texts are kept with their items (`serve`).
     keep: bool,
     index: OnceLock<Index>,
@@ -175,11 +175,20 @@ fn index<'r>(r: &'r Renderer) -> &'r Index {
     r.search.index.get_or_init(|| {
         let n = r.views.site.items.len();
         let mut index = if r.search.terms.len() == n {
-            merge(r, &on_threads(n, || (), |_, i| kept_terms(r, i)))
+            let kept = on_threads(n, |range| {
+                range.map(|i| kept_terms(r, i)).collect::<Vec<_>>()
+            });
+            merge(r, &kept.into_iter().flatten().collect::<Vec<_>>())
         } else {
-            // Not kept: the terms are dropped with the merge.
-            let owned = on_threads(n, Collector::default, |c, i| item_terms(r, i, c));
-            merge(r, &owned.iter().collect::<Vec<_>>())
+            // Not kept: one run of items per thread, dropped with the merge.
+            let runs = on_threads(n, |range| {
+                let mut c = Collector::default();
+                for i in range {
+                    item_terms(r, i, &mut c);
+                }
+                c.finish()
+            });
+            merge(r, &runs.iter().collect::<Vec<_>>())
         };
         index.snippets = cut_snippets(r, &index);
         index
@@ -206,21 +215,19 @@ fn cut_snippets(r: &Renderer, index: &Index) -> Vec<Box<str>> {
         by_doc[next[d as usize]] = b;
         next[d as usize] += 1;
     }
-    let cut = on_threads(
-        n,
-        || (),
-        |_, d| {
+    let cut = on_threads(n, |range| {
+        let mut out = Vec::new();
+        for d in range {
             let slots = &by_doc[start[d]..start[d + 1]];
             with_text(r, d, |text| {
-                (slots.iter())
-                    .map(|&b| {
-                        let (_, bits, at) = index.best[b];
-                        shards::snippet(text, bits, at).into_boxed_str()
-                    })
-                    .collect::<Vec<_>>()
-            })
-        },
-    );
+                out.extend(slots.iter().map(|&b| {
+                    let (_, bits, at) = index.best[b];
+                    shards::snippet(text, bits, at).into_boxed_str()
+                }))
+            });
+        }
+        out
+    });
     let mut snippets = vec![Box::<str>::default(); index.best.len()];
     for (b, s) in by_doc.into_iter().zip(cut.into_iter().flatten()) {
         snippets[b] = s;
@@ -240,31 +247,21 @@ fn with_text<T>(r: &Renderer, d: usize, f: impl FnOnce(&str) -> T) -> T {
     out
 }
 
-/// `f(state, i)` for every `i < n`, in order, on a few plain threads,
-/// each with its own `state` from `init`.
-fn on_threads<S, T: Send>(
-    n: usize,
-    init: impl Fn() -> S + Sync,
-    f: impl Fn(&mut S, usize) -> T + Sync,
-) -> Vec<T> {
+/// `f` of a few ranges that split `0..n` in order, each on a plain thread
+/// of its own; the results in the order of the ranges.
+fn on_threads<T: Send>(n: usize, f: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
     let threads = rayon::current_num_threads().clamp(1, 8);
     let chunk = n.div_ceil(threads).max(1);
-    let (init, f) = (&init, &f);
+    let f = &f;
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..n)
             .step_by(chunk)
-            .map(|start| {
-                s.spawn(move || {
-                    let mut state = init();
-                    let range = start..(start + chunk).min(n);
-                    range.map(|i| f(&mut state, i)).collect::<Vec<T>>()
-                })
-            })
+            .map(|start| s.spawn(move || f(start..(start + chunk).min(n))))
             .collect();
         // A thread's panic goes on as this one's: a merge without its
         // items would number the documents wrongly.
         (handles.into_iter())
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     })
 }
@@ -275,8 +272,12 @@ pub(super) fn item<'r>(r: &'r Renderer, i: usize) -> &'r ItemText {
 }
 
 /// Item `i`'s terms as `serve` keeps them.
-fn kept_terms<'r>(r: &'r Renderer, i: usize) -> &'r ItemTerms {
-    r.search.terms[i].get_or_init(|| item_terms(r, i, &mut Collector::default()))
+fn kept_terms<'r>(r: &'r Renderer, i: usize) -> &'r Terms {
+    r.search.terms[i].get_or_init(|| {
+        let mut c = Collector::default();
+        item_terms(r, i, &mut c);
+        c.finish()
+    })
 }
 
 fn item_text(r: &Renderer, i: usize, text: String) -> ItemText {
@@ -308,8 +309,8 @@ fn plain_text(r: &Renderer, i: usize) -> (String, usize) {
     (text, summary.len())
 }
 
-/// Item `i`'s terms, collected with `found` (empty, and empty again after).
-fn item_terms(r: &Renderer, i: usize, found: &mut Collector) -> ItemTerms {
+/// Collects item `i`'s terms with `found`, as its next item.
+fn item_terms(r: &Renderer, i: usize, found: &mut Collector) {
     let it = &r.views.site.items[i];
     let c = &r.views.cards[i];
     // Read here, not kept in the text cache: every item's text held
@@ -332,7 +333,7 @@ fn item_terms(r: &Renderer, i: usize, found: &mut Collector) -> ItemTerms {
         |at| if at < summary { SUMMARY } else { BODY },
         |at| u32::try_from(at).unwrap_or(u32::MAX),
     );
-    found.finish()
+    found.end_item();
 }
 
 impl Index {

@@ -9,72 +9,78 @@ use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use std::hash::BuildHasher;
 
-/// One item's terms: read once by the merge. `serve` keeps them, so that
-/// an edit re-reads one item; a build drops them with the merge (about
-/// 40 MiB on the 10,000-article reference site).
-pub struct ItemTerms {
-    /// The item's terms, sorted, each once, one after the other: one
-    /// allocation per item instead of one per term (15,000 items hold
-    /// millions of terms).
+/// The terms of a run of consecutive items, read by one collector: its
+/// vocabulary (each distinct term once, numbered as first seen) and, per
+/// item, the numbers of its terms. A build reads the site in one run per
+/// thread, so a term is stored and hashed once per thread, not once per
+/// item that has it; `serve` keeps one run per item, so that an edit
+/// re-reads one item.
+pub struct Terms {
+    /// The vocabulary's terms, one after the other.
     words: String,
-    /// Per term of `words`: its end in `words`, and its field bits (top
-    /// byte) with the byte offset of its first word in `text` (low 24 bits:
-    /// texts past 16 MiB point their snippets at that mark). Eight bytes a
-    /// term, not twelve.
-    terms: Vec<(u32, u32)>,
+    /// The end of each term in `words`.
+    ends: Vec<u32>,
+    /// Finds a term's number.
+    table: HashTable<u32>,
+    /// Per item: its terms' numbers, ascending, each with its field bits
+    /// (top byte) and the byte offset of its first word in the item's text
+    /// (low 24 bits: texts past 16 MiB point their snippets at that mark).
+    /// Eight bytes a term and item.
+    items: Vec<Box<[(u32, u32)]>>,
 }
 
 /// Text offsets kept per term of an item: 24 bits.
 const AT_MASK: u32 = (1 << 24) - 1;
 
-impl ItemTerms {
-    /// (term, field bits, offset in `text`) in term order.
-    fn iter(&self) -> impl Iterator<Item = (&str, u8, u32)> + '_ {
-        let mut start = 0;
-        self.terms.iter().map(move |&(end, packed)| {
-            let t = &self.words[start..end as usize];
-            start = end as usize;
-            (t, (packed >> 24) as u8, packed & AT_MASK)
-        })
-    }
-
-    /// Field bits and text offset of `term`, if the item has the word.
-    fn find(&self, term: &str) -> Option<(u8, u32)> {
-        let word = |k: usize| {
-            let start = if k == 0 {
-                0
-            } else {
-                self.terms[k - 1].0 as usize
-            };
-            &self.words[start..self.terms[k].0 as usize]
+impl Terms {
+    /// Term `k` of the vocabulary.
+    fn word(&self, k: u32) -> &str {
+        let start = match k {
+            0 => 0,
+            _ => self.ends[k as usize - 1] as usize,
         };
-        let (mut lo, mut hi) = (0, self.terms.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match word(mid).cmp(term) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    let packed = self.terms[mid].1;
-                    return Some(((packed >> 24) as u8, packed & AT_MASK));
-                }
-            }
-        }
-        None
+        &self.words[start..self.ends[k as usize] as usize]
     }
 
-    /// Where the snippet of a posting with `bits` for `term` starts: the
-    /// term's own first word in the text, else the first word in the text
-    /// that holds it as a compound part. Only the best ten of each term
-    /// need this, so postings do not store it.
-    fn offset(&self, term: &str, bits: u8) -> u32 {
+    /// The number of `term`, if one of these items has it.
+    fn number(&self, term: &str) -> Option<u32> {
+        let hash = FxBuildHasher.hash_one(term);
+        (self.table.find(hash, |&k| self.word(k) == term)).copied()
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// (term, field bits, offset in the text) of item `j` of the run, in
+    /// the order of the term numbers.
+    fn iter(&self, j: usize) -> impl Iterator<Item = (&str, u8, u32)> + '_ {
+        (self.items[j].iter())
+            .map(|&(k, packed)| (self.word(k), (packed >> 24) as u8, packed & AT_MASK))
+    }
+
+    /// Field bits and text offset of `term` in item `j`, if it has the word.
+    fn find(&self, j: usize, term: &str) -> Option<(u8, u32)> {
+        let k = self.number(term)?;
+        let list = &self.items[j];
+        let at = list.binary_search_by_key(&k, |&(n, _)| n).ok()?;
+        let packed = list[at].1;
+        Some(((packed >> 24) as u8, packed & AT_MASK))
+    }
+
+    /// Where the snippet of item `j`'s posting with `bits` for `term`
+    /// starts: the term's own first word in the text, else the first word
+    /// in the text that holds it as a compound part. Only the best ten of
+    /// each term need this, so postings do not store it.
+    fn offset(&self, j: usize, term: &str, bits: u8) -> u32 {
         let text = SUMMARY | BODY;
         if bits & text != 0 {
-            if let Some((_, at)) = self.find(term) {
+            if let Some((_, at)) = self.find(j, term) {
                 return at;
             }
         }
-        self.iter()
+        self.iter(j)
             .filter(|(t, b, _)| b & text != 0 && t.len() > term.len() && t.contains(term))
             .map(|(_, _, at)| at)
             .min()
@@ -82,22 +88,31 @@ impl ItemTerms {
     }
 }
 
-/// Collects one item's distinct terms as its words come: folded into one
-/// buffer, each new term appended to one string, found again through a
-/// table of positions. Nothing is allocated per word or per term.
+/// No entry in [`Collector`]'s `slot`.
+const NONE: u32 = u32::MAX;
+
+/// Collects the distinct terms of one item after another as their words
+/// come: each word folded into one buffer and looked up in the run's
+/// vocabulary, where a new term is appended to one string. Nothing is
+/// allocated per word or per term but the vocabulary's growth.
 #[derive(Default)]
 pub struct Collector {
     buf: String,
     words: String,
-    /// Per term: start and end in `words`, field bits, first text offset.
-    found: Vec<(u32, u32, u8, u32)>,
+    ends: Vec<u32>,
     hashes: Vec<u64>,
     table: HashTable<u32>,
+    /// Per term of the vocabulary: its entry in `found`, or [`NONE`].
+    slot: Vec<u32>,
+    /// The current item's terms: number, field bits, first text offset.
+    found: Vec<(u32, u8, u32)>,
+    items: Vec<Box<[(u32, u32)]>>,
 }
 
 impl Collector {
-    /// Adds the words of `text` in the field `bit`; `at` gives the offset
-    /// a word at byte `b` of `text` records (title and names: none).
+    /// Adds the words of `text` in the field `bit` to the current item;
+    /// `at` gives the offset a word at byte `b` of `text` records (title
+    /// and names: none).
     pub fn add_text(&mut self, text: &str, bit: impl Fn(usize) -> u8, at: impl Fn(usize) -> u32) {
         for (b, w) in fold::words(text) {
             self.add(w, bit(b), at(b));
@@ -110,57 +125,61 @@ impl Collector {
             return;
         }
         let hash = FxBuildHasher.hash_one(self.buf.as_str());
-        let (words, found, buf) = (&self.words, &self.found, &self.buf);
+        let (words, ends, buf) = (&self.words, &self.ends, &self.buf);
         let seen = self.table.find(hash, |&k| {
-            let (s, e, _, _) = found[k as usize];
-            &words[s as usize..e as usize] == buf
+            let start = if k == 0 { 0 } else { ends[k as usize - 1] };
+            &words[start as usize..ends[k as usize] as usize] == buf
         });
         let k = match seen {
-            Some(&k) => k as usize,
+            Some(&k) => k,
             None => {
-                let k = self.found.len();
-                let start = self.words.len() as u32;
+                let k = self.ends.len() as u32;
                 self.words.push_str(&self.buf);
-                self.found.push((start, self.words.len() as u32, 0, at));
+                self.ends
+                    .push(u32::try_from(self.words.len()).unwrap_or(u32::MAX));
                 self.hashes.push(hash);
+                self.slot.push(NONE);
                 let hashes = &self.hashes;
-                self.table
-                    .insert_unique(hash, k as u32, |&j| hashes[j as usize]);
+                self.table.insert_unique(hash, k, |&j| hashes[j as usize]);
                 k
             }
         };
-        let e = &mut self.found[k];
+        if self.slot[k as usize] == NONE {
+            self.slot[k as usize] = self.found.len() as u32;
+            self.found.push((k, 0, at));
+        }
+        let e = &mut self.found[self.slot[k as usize] as usize];
         // A title or name hit has no place in `text`: keep the first body
         // or summary offset once one is seen.
-        if e.2 & (SUMMARY | BODY) == 0 && bit & (SUMMARY | BODY) != 0 {
-            e.3 = at;
+        if e.1 & (SUMMARY | BODY) == 0 && bit & (SUMMARY | BODY) != 0 {
+            e.2 = at;
         }
-        e.2 |= bit;
+        e.1 |= bit;
     }
 
-    /// The item's terms, sorted. The collector is empty again afterwards
-    /// and keeps its buffers for the next item: growing them anew for each
-    /// of 15,000 items was ~0.5 % of a build's instructions.
-    pub fn finish(&mut self) -> ItemTerms {
-        let word = |k: u32| {
-            let (s, e, _, _) = self.found[k as usize];
-            &self.words[s as usize..e as usize]
-        };
-        let mut order: Vec<u32> = (0..self.found.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| word(a).cmp(word(b)));
-        let mut words = String::with_capacity(self.words.len());
-        let mut terms = Vec::with_capacity(order.len());
-        for k in order {
-            let (_, _, bits, at) = self.found[k as usize];
-            words.push_str(word(k));
-            let end = u32::try_from(words.len()).unwrap_or(u32::MAX);
-            terms.push((end, u32::from(bits) << 24 | at.min(AT_MASK)));
+    /// Ends the current item: its terms are stored, sorted by number, and
+    /// the next words belong to the next item.
+    pub fn end_item(&mut self) {
+        for &(k, _, _) in &self.found {
+            self.slot[k as usize] = NONE;
         }
-        self.words.clear();
-        self.found.clear();
-        self.hashes.clear();
-        self.table.clear();
-        ItemTerms { words, terms }
+        self.found.sort_unstable_by_key(|&(k, _, _)| k);
+        let terms = (self.found.drain(..))
+            .map(|(k, bits, at)| (k, u32::from(bits) << 24 | at.min(AT_MASK)))
+            .collect();
+        self.items.push(terms);
+    }
+
+    /// The terms of every item ended so far.
+    pub fn finish(self) -> Terms {
+        let mut words = self.words;
+        words.shrink_to_fit();
+        Terms {
+            words,
+            ends: self.ends,
+            table: self.table,
+            items: self.items,
+        }
     }
 }
 
@@ -231,25 +250,33 @@ fn parts(term: &str, vocab: &Vocab) -> Vec<u32> {
     out
 }
 
-/// Merges every item's terms (`items[i]` is item `i`'s), adding
+/// Merges the terms of every item (the runs in item order), adding
 /// compound-part postings.
-pub(super) fn merge(r: &Renderer, items: &[&ItemTerms]) -> Index {
+pub(super) fn merge(r: &Renderer, runs: &[&Terms]) -> Index {
     let mut vocab = Vocab::default();
-    for it in items {
-        for (t, _, _) in it.iter() {
-            vocab.add(t);
-        }
-    }
+    // Each run's term numbers in the site's vocabulary.
+    let numbers: Vec<Vec<u32>> = (runs.iter())
+        .map(|run| {
+            (0..run.ends.len() as u32)
+                .map(|k| vocab.add(run.word(k)))
+                .collect()
+        })
+        .collect();
     let v = vocab.words.len();
     let parts_of: Vec<Vec<u32>> = (vocab.words.iter()).map(|t| parts(t, &vocab)).collect();
     let mut lists: Vec<Postings> = (0..v).map(|_| Postings::default()).collect();
     // Field bits of the current item per term, and which terms it has.
     let mut local = vec![0u8; v];
     let mut touched: Vec<u32> = Vec::new();
-    for (i, it) in items.iter().enumerate() {
+    let items = runs
+        .iter()
+        .zip(&numbers)
+        .flat_map(|(run, nums)| run.items.iter().map(move |t| (t, nums)));
+    for (i, (terms, nums)) in items.enumerate() {
         let doc = u32::try_from(i).unwrap_or(u32::MAX);
-        for (t, f, _) in it.iter() {
-            let k = vocab.get(t).unwrap_or(0);
+        for &(k, packed) in terms.iter() {
+            let k = nums[k as usize];
+            let f = (packed >> 24) as u8;
             for &p in &parts_of[k as usize] {
                 if local[p as usize] == 0 {
                     touched.push(p);
@@ -282,12 +309,15 @@ pub(super) fn merge(r: &Renderer, items: &[&ItemTerms]) -> Index {
             (vocab.words[k as usize].to_string(), list)
         })
         .collect();
-    index(r, terms, items)
+    let docs: Vec<(&Terms, usize)> = (runs.iter())
+        .flat_map(|&run| (0..run.len()).map(move |j| (run, j)))
+        .collect();
+    index(r, terms, &docs)
 }
 
 /// The index over merged `terms`: best lists, shards and the plan.
-fn index(r: &Renderer, terms: Vec<(String, Postings)>, items: &[&ItemTerms]) -> Index {
-    let (best, best_at) = best_of(&terms, items);
+fn index(r: &Renderer, terms: Vec<(String, Postings)>, docs: &[(&Terms, usize)]) -> Index {
+    let (best, best_at) = best_of(&terms, docs);
     let shards = super::term_shards(r.views.site);
     let mut by_shard = vec![Vec::new(); shards];
     for (k, (t, _)) in terms.iter().enumerate() {
@@ -321,19 +351,23 @@ fn index(r: &Renderer, terms: Vec<(String, Postings)>, items: &[&ItemTerms]) -> 
                 .collect()
         })
         .collect();
-    index.plan = plan::plan(&index, items.len(), &facets, shards::FACET_RECORDS);
+    index.plan = plan::plan(&index, docs.len(), &facets, shards::FACET_RECORDS);
     index
 }
 
 /// Each term's best [`TOP`] documents with the offset of their snippets:
 /// found while the items' terms are at hand (see [`Index::best`]).
-fn best_of(terms: &[(String, Postings)], items: &[&ItemTerms]) -> (Vec<(u32, u8, u32)>, Vec<u32>) {
+fn best_of(
+    terms: &[(String, Postings)],
+    docs: &[(&Terms, usize)],
+) -> (Vec<(u32, u8, u32)>, Vec<u32>) {
     let mut best = Vec::new();
     let mut best_at = Vec::with_capacity(terms.len() + 1);
     for (term, list) in terms {
         best_at.push(u32::try_from(best.len()).unwrap_or(u32::MAX));
         for (doc, bits) in plan::ranked(list, TOP) {
-            let at = items[doc as usize].offset(term, bits);
+            let (run, j) = docs[doc as usize];
+            let at = run.offset(j, term, bits);
             best.push((doc, bits, at));
         }
     }
@@ -362,7 +396,7 @@ mod tests {
     }
 
     #[test]
-    fn search_collector_keeps_each_term_once_sorted_with_its_fields() {
+    fn search_collector_keeps_each_term_once_per_item_with_its_fields() {
         let mut c = Collector::default();
         c.add_text("Führung und Fuehrung", |_| super::super::TITLE, |_| 0);
         c.add_text(
@@ -370,21 +404,25 @@ mod tests {
             |b| if b < 2 { SUMMARY } else { BODY },
             |b| b as u32,
         );
-        let t = c.finish();
-        // Emptied for the next item, whose terms are its own.
+        c.end_item();
+        // The next item's terms are its own; the vocabulary is shared.
         c.add_text("Kultur", |_| BODY, |_| 3);
-        let next = c.finish();
-        assert_eq!(next.iter().collect::<Vec<_>>(), [("kultur", BODY, 3)]);
-        let got: Vec<_> = t.iter().collect();
+        c.end_item();
+        let t = c.finish();
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.iter(1).collect::<Vec<_>>(), [("kultur", BODY, 3)]);
+        let got: Vec<_> = t.iter(0).collect();
         assert_eq!(
             got,
             [
                 ("fuhrung", super::super::TITLE | BODY, 2),
-                ("kultur", BODY, 10),
-                ("und", super::super::TITLE, 0)
+                ("und", super::super::TITLE, 0),
+                ("kultur", BODY, 10)
             ]
         );
-        assert_eq!(t.find("kultur"), Some((BODY, 10)));
-        assert_eq!(t.find("kult"), None);
+        assert_eq!(t.find(0, "kultur"), Some((BODY, 10)));
+        assert_eq!(t.find(0, "kult"), None);
+        assert_eq!(t.find(1, "und"), None);
+        assert_eq!(t.offset(1, "kultur", BODY), 3);
     }
 }
