@@ -10,18 +10,16 @@ use rustc_hash::FxBuildHasher;
 use std::hash::BuildHasher;
 
 /// The terms of a run of consecutive items, read by one collector: its
-/// vocabulary (each distinct term once, numbered as first seen) and, per
+/// vocabulary (each distinct term once, numbered in sorted order) and, per
 /// item, the numbers of its terms. A build reads the site in one run per
 /// thread, so a term is stored and hashed once per thread, not once per
 /// item that has it; `serve` keeps one run per item, so that an edit
 /// re-reads one item.
 pub struct Terms {
-    /// The vocabulary's terms, one after the other.
+    /// The vocabulary's terms, sorted, one after the other.
     words: String,
     /// The end of each term in `words`.
     ends: Vec<u32>,
-    /// Finds a term's number.
-    table: HashTable<u32>,
     /// Per item: its terms' numbers, ascending, each with its field bits
     /// (top byte) and the byte offset of its first word in the item's text
     /// (low 24 bits: texts past 16 MiB point their snippets at that mark).
@@ -44,8 +42,16 @@ impl Terms {
 
     /// The number of `term`, if one of these items has it.
     fn number(&self, term: &str) -> Option<u32> {
-        let hash = FxBuildHasher.hash_one(term);
-        (self.table.find(hash, |&k| self.word(k) == term)).copied()
+        let (mut lo, mut hi) = (0, self.ends.len() as u32);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.word(mid).cmp(term) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
     }
 
     /// The number of items.
@@ -93,8 +99,9 @@ const NONE: u32 = u32::MAX;
 
 /// Collects the distinct terms of one item after another as their words
 /// come: each word folded into one buffer and looked up in the run's
-/// vocabulary, where a new term is appended to one string. Nothing is
-/// allocated per word or per term but the vocabulary's growth.
+/// vocabulary (a table of positions), where a new term is appended to one
+/// string. Nothing is allocated per word or per term but the vocabulary's
+/// growth.
 #[derive(Default)]
 pub struct Collector {
     buf: String,
@@ -157,29 +164,44 @@ impl Collector {
         e.1 |= bit;
     }
 
-    /// Ends the current item: its terms are stored, sorted by number, and
-    /// the next words belong to the next item.
+    /// Ends the current item: its terms are stored, and the next words
+    /// belong to the next item.
     pub fn end_item(&mut self) {
         for &(k, _, _) in &self.found {
             self.slot[k as usize] = NONE;
         }
-        self.found.sort_unstable_by_key(|&(k, _, _)| k);
         let terms = (self.found.drain(..))
             .map(|(k, bits, at)| (k, u32::from(bits) << 24 | at.min(AT_MASK)))
             .collect();
         self.items.push(terms);
     }
 
-    /// The terms of every item ended so far.
+    /// The terms of every item ended so far, the vocabulary numbered in
+    /// sorted order (so that a term is found by bisection, without keeping
+    /// a hash table per run) and each item's terms sorted by number.
     pub fn finish(self) -> Terms {
-        let mut words = self.words;
-        words.shrink_to_fit();
-        Terms {
-            words,
-            ends: self.ends,
-            table: self.table,
-            items: self.items,
+        let word = |k: u32| {
+            let start = if k == 0 { 0 } else { self.ends[k as usize - 1] };
+            &self.words[start as usize..self.ends[k as usize] as usize]
+        };
+        let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| word(a).cmp(word(b)));
+        let mut number = vec![0u32; order.len()];
+        let mut words = String::with_capacity(self.words.len());
+        let mut ends = Vec::with_capacity(order.len());
+        for (new, &old) in order.iter().enumerate() {
+            number[old as usize] = new as u32;
+            words.push_str(word(old));
+            ends.push(u32::try_from(words.len()).unwrap_or(u32::MAX));
         }
+        let mut items = self.items;
+        for terms in &mut items {
+            for t in terms.iter_mut() {
+                t.0 = number[t.0 as usize];
+            }
+            terms.sort_unstable_by_key(|&(k, _)| k);
+        }
+        Terms { words, ends, items }
     }
 }
 
@@ -416,8 +438,8 @@ mod tests {
             got,
             [
                 ("fuhrung", super::super::TITLE | BODY, 2),
-                ("und", super::super::TITLE, 0),
-                ("kultur", BODY, 10)
+                ("kultur", BODY, 10),
+                ("und", super::super::TITLE, 0)
             ]
         );
         assert_eq!(t.find(0, "kultur"), Some((BODY, 10)));
