@@ -1,7 +1,8 @@
 //! Each item's terms, and their merge into one index. Terms are folded
-//! words (`fold.rs`); the merge numbers the site's distinct terms once and
-//! works on those numbers, so that no term is hashed more than twice per
-//! item that has it, and no string is allocated per posting.
+//! words (`fold.rs`); items hold them as numbers in their run's vocabulary,
+//! and the merge numbers the site's distinct terms once per run, so that
+//! no term is hashed again per item or posting, and no string is allocated
+//! per posting.
 
 use super::{fold, plan, shards, Index, Postings, BODY, PART, SUMMARY, TOP};
 use crate::render::Renderer;
