@@ -98,18 +98,56 @@ impl Terms {
 /// No entry in [`Collector`]'s `slot`.
 const NONE: u32 = u32::MAX;
 
-/// Collects the distinct terms of one item after another as their words
-/// come: each word folded into one buffer and looked up in the run's
-/// vocabulary (a table of positions), where a new term is appended to one
-/// string. Nothing is allocated per word or per term but the vocabulary's
-/// growth.
+/// Distinct strings, numbered as added, one after the other in one
+/// string and found again through a table of positions.
 #[derive(Default)]
-pub struct Collector {
-    buf: String,
-    words: String,
+struct Interned {
+    text: String,
     ends: Vec<u32>,
     hashes: Vec<u64>,
     table: HashTable<u32>,
+}
+
+impl Interned {
+    /// String `k`.
+    fn get(&self, k: u32) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k as usize - 1] };
+        &self.text[start as usize..self.ends[k as usize] as usize]
+    }
+
+    /// The number of `s`, whose hash is `hash`, if it was added.
+    fn find(&self, s: &str, hash: u64) -> Option<u32> {
+        (self.table.find(hash, |&k| self.get(k) == s)).copied()
+    }
+
+    /// Adds `s` (not added before), whose hash is `hash`; its number.
+    fn push(&mut self, s: &str, hash: u64) -> u32 {
+        let k = self.ends.len() as u32;
+        self.text.push_str(s);
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        self.hashes.push(hash);
+        let hashes = &self.hashes;
+        self.table.insert_unique(hash, k, |&j| hashes[j as usize]);
+        k
+    }
+}
+
+/// Collects the distinct terms of one item after another as their words
+/// come: a word is folded the first time the run meets it (and remembered
+/// with its term), its term looked up in the run's vocabulary, where a new
+/// term is appended to one string. Nothing is allocated per word or per
+/// term but the vocabulary's growth.
+#[derive(Default)]
+pub struct Collector {
+    buf: String,
+    /// The run's terms.
+    vocab: Interned,
+    /// The word forms met so far, unfolded, and the term of each
+    /// ([`NONE`]: none): most words of a text were met before, and finding
+    /// a word costs less than folding it.
+    forms: Interned,
+    form_term: Vec<u32>,
     /// Per term of the vocabulary: its entry in `found`, or [`NONE`].
     slot: Vec<u32>,
     /// The current item's terms: number, field bits, first text offset.
@@ -128,30 +166,19 @@ impl Collector {
     }
 
     fn add(&mut self, word: &str, bit: u8, at: u32) {
-        fold::fold_into(word, &mut self.buf);
-        if !fold::is_term(&self.buf) {
-            return;
-        }
-        let hash = FxBuildHasher.hash_one(self.buf.as_str());
-        let (words, ends, buf) = (&self.words, &self.ends, &self.buf);
-        let seen = self.table.find(hash, |&k| {
-            let start = if k == 0 { 0 } else { ends[k as usize - 1] };
-            &words[start as usize..ends[k as usize] as usize] == buf
-        });
-        let k = match seen {
-            Some(&k) => k,
+        let hash = FxBuildHasher.hash_one(word);
+        let k = match self.forms.find(word, hash) {
+            Some(f) => self.form_term[f as usize],
             None => {
-                let k = self.ends.len() as u32;
-                self.words.push_str(&self.buf);
-                self.ends
-                    .push(u32::try_from(self.words.len()).unwrap_or(u32::MAX));
-                self.hashes.push(hash);
-                self.slot.push(NONE);
-                let hashes = &self.hashes;
-                self.table.insert_unique(hash, k, |&j| hashes[j as usize]);
+                let k = self.term_of(word);
+                self.forms.push(word, hash);
+                self.form_term.push(k);
                 k
             }
         };
+        if k == NONE {
+            return;
+        }
         if self.slot[k as usize] == NONE {
             self.slot[k as usize] = self.found.len() as u32;
             self.found.push((k, 0, at));
@@ -163,6 +190,23 @@ impl Collector {
             e.2 = at;
         }
         e.1 |= bit;
+    }
+
+    /// The number of `word`'s term in the vocabulary (added if new), or
+    /// [`NONE`] when it folds to no term.
+    fn term_of(&mut self, word: &str) -> u32 {
+        fold::fold_into(word, &mut self.buf);
+        if !fold::is_term(&self.buf) {
+            return NONE;
+        }
+        let hash = FxBuildHasher.hash_one(self.buf.as_str());
+        match self.vocab.find(&self.buf, hash) {
+            Some(k) => k,
+            None => {
+                self.slot.push(NONE);
+                self.vocab.push(&self.buf, hash)
+            }
+        }
     }
 
     /// Ends the current item: its terms are stored, and the next words
@@ -181,14 +225,11 @@ impl Collector {
     /// sorted order (so that a term is found by bisection, without keeping
     /// a hash table per run) and each item's terms sorted by number.
     pub fn finish(self) -> Terms {
-        let word = |k: u32| {
-            let start = if k == 0 { 0 } else { self.ends[k as usize - 1] };
-            &self.words[start as usize..self.ends[k as usize] as usize]
-        };
-        let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
+        let word = |k: u32| self.vocab.get(k);
+        let mut order: Vec<u32> = (0..self.vocab.ends.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| word(a).cmp(word(b)));
         let mut number = vec![0u32; order.len()];
-        let mut words = String::with_capacity(self.words.len());
+        let mut words = String::with_capacity(self.vocab.text.len());
         let mut ends = Vec::with_capacity(order.len());
         for (new, &old) in order.iter().enumerate() {
             number[old as usize] = new as u32;
@@ -416,6 +457,24 @@ mod tests {
         assert_eq!(parts("unternehmenskultur", &v), [1, 0]);
         assert!(parts("kultur", &v).is_empty());
         assert!(parts("wandelkunst", &v).is_empty());
+    }
+
+    #[test]
+    fn search_collector_folds_each_word_form_once_and_remembers_non_terms() {
+        let mut c = Collector::default();
+        c.add_text("Kultur kultur KULTUR x x Kultur", |_| BODY, |b| b as u32);
+        c.end_item();
+        c.add_text("x Kultur", |_| super::super::TITLE, |_| 0);
+        c.end_item();
+        // Kultur, kultur, KULTUR and x: each met form once, one term.
+        assert_eq!(c.forms.ends.len(), 4);
+        assert_eq!(c.vocab.ends.len(), 1);
+        let t = c.finish();
+        assert_eq!(t.iter(0).collect::<Vec<_>>(), [("kultur", BODY, 0)]);
+        assert_eq!(
+            t.iter(1).collect::<Vec<_>>(),
+            [("kultur", super::super::TITLE, 0)]
+        );
     }
 
     #[test]
