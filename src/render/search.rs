@@ -195,9 +195,9 @@ fn index<'r>(r: &'r Renderer) -> &'r Index {
     })
 }
 
-/// The snippet of every entry of `index.best`, in its order. Each item's
-/// text is read once (and its [`ItemText`] filled with it), so no item's
-/// whole text outlives this pass in a build.
+/// The snippet of every entry of `index.best`, in its order. The text of
+/// each document among them is read once more, so no item's whole text
+/// outlives this pass in a build.
 fn cut_snippets(r: &Renderer, index: &Index) -> Vec<Box<str>> {
     let n = r.views.site.items.len();
     // The entries of `best` per document, as one list: those of document
@@ -219,6 +219,12 @@ fn cut_snippets(r: &Renderer, index: &Index) -> Vec<Box<str>> {
         let mut out = Vec::new();
         for d in range {
             let slots = &by_doc[start[d]..start[d + 1]];
+            // The term reader filled the text cache; only the documents
+            // that are some term's best need their text again (a fifth
+            // of the reference site's).
+            if slots.is_empty() {
+                continue;
+            }
             with_text(r, d, |text| {
                 out.extend(slots.iter().map(|&b| {
                     let (_, bits, at) = index.best[b];
@@ -313,9 +319,9 @@ fn plain_text(r: &Renderer, i: usize) -> (String, usize) {
 fn item_terms(r: &Renderer, i: usize, found: &mut Collector) {
     let it = &r.views.site.items[i];
     let c = &r.views.cards[i];
-    // Read here, not kept in the text cache: every item's text held
-    // through the merge was the build's peak memory, and the search files
-    // that quote the texts come last (the term shards after the merge).
+    // Read here; the text cache keeps only what the search files quote
+    // besides snippets (the text itself only in `serve`): every item's
+    // text held through the merge was the build's peak memory.
     let (text, summary) = plain_text(r, i);
     found.add_text(&it.title, |_| TITLE, |_| 0);
     let names = c
@@ -334,6 +340,7 @@ fn item_terms(r: &Renderer, i: usize, found: &mut Collector) {
         |at| u32::try_from(at).unwrap_or(u32::MAX),
     );
     found.end_item();
+    r.search.texts[i].get_or_init(|| item_text(r, i, text));
 }
 
 impl Index {
