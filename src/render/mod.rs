@@ -294,7 +294,7 @@ impl<'a> Renderer<'a> {
                 .then(|| (self.render_with(route, scratch)).and_then(|out| sink(route, out)));
             (i, out)
         };
-        // The term, typo and facet shards wait for one merged index, a
+        // The term, typo, facet and document shards wait for one merged index, a
         // serial step over every item: it is built on one thread while the
         // others render pages, and those shards come last, so no worker
         // sits waiting for it.

@@ -45,7 +45,7 @@ pub fn related(
             // Items are indexed newest first, so a smaller index wins ties: stable and recent.
             ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             // Not `ranked.into_iter()…collect()`: that collects in place and
-            // keeps the candidates' whole buffer (~3 KB an item, 45 MiB on
+            // keeps the candidates' whole buffer (~3 KB an item, 57 MiB on
             // the 10,000-article reference site) behind a list of four.
             let mut best = Vec::with_capacity(limit.min(ranked.len()));
             best.extend(ranked.iter().take(limit).map(|&(_, j)| j));

@@ -78,7 +78,7 @@ pub enum Job {
 
 impl Job {
     /// Whether the job writes a search file read from the merged index
-    /// (term, typo and facet shards; not the manifest or document shards).
+    /// (term, typo, facet and document shards; not the manifest).
     pub fn needs_search_index(&self) -> bool {
         matches!(
             self,
