@@ -17,10 +17,8 @@ use std::hash::BuildHasher;
 /// item that has it; `serve` keeps one run per item, so that an edit
 /// re-reads one item.
 pub struct Terms {
-    /// The vocabulary's terms, sorted, one after the other.
-    words: String,
-    /// The end of each term in `words`.
-    ends: Vec<u32>,
+    /// The vocabulary's terms, sorted.
+    vocab: Strings,
     /// Per item: its terms' numbers, ascending, each with its field bits
     /// (top byte) and the byte offset of its first word in the item's text
     /// (low 24 bits: texts past 16 MiB point their snippets at that mark).
@@ -32,29 +30,6 @@ pub struct Terms {
 const AT_MASK: u32 = (1 << 24) - 1;
 
 impl Terms {
-    /// Term `k` of the vocabulary.
-    fn word(&self, k: u32) -> &str {
-        let start = match k {
-            0 => 0,
-            _ => self.ends[k as usize - 1] as usize,
-        };
-        &self.words[start..self.ends[k as usize] as usize]
-    }
-
-    /// The number of `term`, if one of these items has it.
-    fn number(&self, term: &str) -> Option<u32> {
-        let (mut lo, mut hi) = (0, self.ends.len() as u32);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match self.word(mid).cmp(term) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
-    }
-
     /// The number of items.
     pub fn len(&self) -> usize {
         self.items.len()
@@ -64,12 +39,12 @@ impl Terms {
     /// the order of the term numbers.
     fn iter(&self, j: usize) -> impl Iterator<Item = (&str, u8, u32)> + '_ {
         (self.items[j].iter())
-            .map(|&(k, packed)| (self.word(k), (packed >> 24) as u8, packed & AT_MASK))
+            .map(|&(k, packed)| (self.vocab.get(k), (packed >> 24) as u8, packed & AT_MASK))
     }
 
     /// Field bits and text offset of `term` in item `j`, if it has the word.
     fn find(&self, j: usize, term: &str) -> Option<(u8, u32)> {
-        let k = self.number(term)?;
+        let k = self.vocab.sorted_position(term)?;
         let list = &self.items[j];
         let at = list.binary_search_by_key(&k, |&(n, _)| n).ok()?;
         let packed = list[at].1;
@@ -98,21 +73,72 @@ impl Terms {
 /// No entry in [`Collector`]'s `slot`.
 const NONE: u32 = u32::MAX;
 
-/// Distinct strings, numbered as added, one after the other in one
-/// string and found again through a table of positions.
+/// Strings numbered as added, one after the other in one string.
+#[derive(Default)]
+struct Strings {
+    text: String,
+    /// The end of each string in `text`.
+    ends: Vec<u32>,
+}
+
+impl Strings {
+    /// The number of strings.
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// String `k`.
+    fn get(&self, k: u32) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k as usize - 1] };
+        &self.text[start as usize..self.ends[k as usize] as usize]
+    }
+
+    /// Adds `s`; its number.
+    fn push(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        self.ends.len() as u32 - 1
+    }
+
+    /// The number of `s`, found by bisection: the strings must be sorted.
+    fn sorted_position(&self, s: &str) -> Option<u32> {
+        let (mut lo, mut hi) = (0, self.len() as u32);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.get(mid).cmp(s) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+}
+
+/// Distinct strings, numbered as added, found again through a table of
+/// positions: a run's terms and word forms, the site's terms.
 #[derive(Default)]
 struct Interned {
-    text: String,
-    ends: Vec<u32>,
+    strings: Strings,
     hashes: Vec<u64>,
     table: HashTable<u32>,
 }
 
 impl Interned {
+    /// The number of strings.
+    fn len(&self) -> usize {
+        self.strings.len()
+    }
+
     /// String `k`.
     fn get(&self, k: u32) -> &str {
-        let start = if k == 0 { 0 } else { self.ends[k as usize - 1] };
-        &self.text[start as usize..self.ends[k as usize] as usize]
+        self.strings.get(k)
+    }
+
+    /// The number of `s`, if it was added.
+    fn number(&self, s: &str) -> Option<u32> {
+        self.find(s, FxBuildHasher.hash_one(s))
     }
 
     /// The number of `s`, whose hash is `hash`, if it was added.
@@ -122,14 +148,20 @@ impl Interned {
 
     /// Adds `s` (not added before), whose hash is `hash`; its number.
     fn push(&mut self, s: &str, hash: u64) -> u32 {
-        let k = self.ends.len() as u32;
-        self.text.push_str(s);
-        self.ends
-            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        let k = self.strings.push(s);
         self.hashes.push(hash);
         let hashes = &self.hashes;
         self.table.insert_unique(hash, k, |&j| hashes[j as usize]);
         k
+    }
+
+    /// The number of `s`, given one if it is new.
+    fn add(&mut self, s: &str) -> u32 {
+        let hash = FxBuildHasher.hash_one(s);
+        match self.find(s, hash) {
+            Some(k) => k,
+            None => self.push(s, hash),
+        }
     }
 }
 
@@ -226,15 +258,15 @@ impl Collector {
     /// a hash table per run) and each item's terms sorted by number.
     pub fn finish(self) -> Terms {
         let word = |k: u32| self.vocab.get(k);
-        let mut order: Vec<u32> = (0..self.vocab.ends.len() as u32).collect();
+        let mut order: Vec<u32> = (0..self.vocab.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| word(a).cmp(word(b)));
         let mut number = vec![0u32; order.len()];
-        let mut words = String::with_capacity(self.vocab.text.len());
-        let mut ends = Vec::with_capacity(order.len());
-        for (new, &old) in order.iter().enumerate() {
-            number[old as usize] = new as u32;
-            words.push_str(word(old));
-            ends.push(u32::try_from(words.len()).unwrap_or(u32::MAX));
+        let mut vocab = Strings {
+            text: String::with_capacity(self.vocab.strings.text.len()),
+            ends: Vec::with_capacity(order.len()),
+        };
+        for &old in &order {
+            number[old as usize] = vocab.push(word(old));
         }
         let mut items = self.items;
         for terms in &mut items {
@@ -243,41 +275,7 @@ impl Collector {
             }
             terms.sort_unstable_by_key(|&(k, _)| k);
         }
-        Terms { words, ends, items }
-    }
-}
-
-/// The site's distinct terms, numbered as first seen.
-#[derive(Default)]
-struct Vocab<'a> {
-    words: Vec<&'a str>,
-    hashes: Vec<u64>,
-    table: HashTable<u32>,
-}
-
-impl<'a> Vocab<'a> {
-    /// The number of `t`, if it is a term of the site.
-    fn get(&self, t: &str) -> Option<u32> {
-        self.get_hashed(t, FxBuildHasher.hash_one(t))
-    }
-
-    fn get_hashed(&self, t: &str, hash: u64) -> Option<u32> {
-        let words = &self.words;
-        (self.table.find(hash, |&k| words[k as usize] == t)).copied()
-    }
-
-    /// The number of `t`, given one if it is new.
-    fn add(&mut self, t: &'a str) -> u32 {
-        let hash = FxBuildHasher.hash_one(t);
-        if let Some(k) = self.get_hashed(t, hash) {
-            return k;
-        }
-        let k = self.words.len() as u32;
-        self.words.push(t);
-        self.hashes.push(hash);
-        let hashes = &self.hashes;
-        self.table.insert_unique(hash, k, |&j| hashes[j as usize]);
-        k
+        Terms { vocab, items }
     }
 }
 
@@ -288,7 +286,7 @@ const MIN_PART: usize = 4;
 /// the longest such tail ("unternehmenskultur" → "kultur") and the head
 /// before it, with a linking s removed ("unternehmens" → "unternehmen").
 /// The corpus is the dictionary: no word list to ship or keep current.
-fn parts(term: &str, vocab: &Vocab) -> Vec<u32> {
+fn parts(term: &str, vocab: &Interned) -> Vec<u32> {
     let bounds: Vec<usize> = term.char_indices().map(|(i, _)| i).collect();
     let len = bounds.len();
     let mut out = Vec::new();
@@ -297,17 +295,17 @@ fn parts(term: &str, vocab: &Vocab) -> Vec<u32> {
     }
     for &at in &bounds[3..=len - MIN_PART] {
         let (head, tail) = term.split_at(at);
-        let Some(t) = vocab.get(tail) else {
+        let Some(t) = vocab.number(tail) else {
             continue;
         };
         out.push(t);
-        let head = if head.chars().count() > MIN_PART && vocab.get(head).is_none() {
+        let head = if head.chars().count() > MIN_PART && vocab.number(head).is_none() {
             head.strip_suffix('s').unwrap_or(head)
         } else {
             head
         };
         if head.chars().count() >= MIN_PART {
-            out.extend(vocab.get(head));
+            out.extend(vocab.number(head));
         }
         break;
     }
@@ -317,17 +315,18 @@ fn parts(term: &str, vocab: &Vocab) -> Vec<u32> {
 /// Merges the terms of every item (the runs in item order), adding
 /// compound-part postings.
 pub(super) fn merge(r: &Renderer, runs: &[&Terms]) -> Index {
-    let mut vocab = Vocab::default();
+    // The site's distinct terms, numbered as first met.
+    let mut vocab = Interned::default();
     // Each run's term numbers in the site's vocabulary.
     let numbers: Vec<Vec<u32>> = (runs.iter())
         .map(|run| {
-            (0..run.ends.len() as u32)
-                .map(|k| vocab.add(run.word(k)))
+            (0..run.vocab.len() as u32)
+                .map(|k| vocab.add(run.vocab.get(k)))
                 .collect()
         })
         .collect();
-    let v = vocab.words.len();
-    let parts_of: Vec<Vec<u32>> = (vocab.words.iter()).map(|t| parts(t, &vocab)).collect();
+    let v = vocab.len();
+    let parts_of: Vec<Vec<u32>> = (0..v as u32).map(|k| parts(vocab.get(k), &vocab)).collect();
     let mut lists: Vec<Postings> = (0..v).map(|_| Postings::default()).collect();
     // Field bits of the current item per term, and which terms it has.
     let mut local = vec![0u8; v];
@@ -361,7 +360,7 @@ pub(super) fn merge(r: &Renderer, runs: &[&Terms]) -> Index {
         touched.clear();
     }
     let mut order: Vec<u32> = (0..v as u32).collect();
-    order.sort_unstable_by(|&a, &b| vocab.words[a as usize].cmp(vocab.words[b as usize]));
+    order.sort_unstable_by(|&a, &b| vocab.get(a).cmp(vocab.get(b)));
     let terms: Vec<(String, Postings)> = order
         .iter()
         .map(|&k| {
@@ -370,7 +369,7 @@ pub(super) fn merge(r: &Renderer, runs: &[&Terms]) -> Index {
             // until the last term shard is written.
             list.docs.shrink_to_fit();
             list.bits.shrink_to_fit();
-            (vocab.words[k as usize].to_string(), list)
+            (vocab.get(k).to_string(), list)
         })
         .collect();
     let docs: Vec<(&Terms, usize)> = (runs.iter())
@@ -443,8 +442,8 @@ fn best_of(
 mod tests {
     use super::*;
 
-    fn vocab<'a>(words: &[&'a str]) -> Vocab<'a> {
-        let mut v = Vocab::default();
+    fn vocab(words: &[&str]) -> Interned {
+        let mut v = Interned::default();
         for w in words {
             v.add(w);
         }
@@ -467,8 +466,8 @@ mod tests {
         c.add_text("x Kultur", |_| super::super::TITLE, |_| 0);
         c.end_item();
         // Kultur, kultur, KULTUR and x: each met form once, one term.
-        assert_eq!(c.forms.ends.len(), 4);
-        assert_eq!(c.vocab.ends.len(), 1);
+        assert_eq!(c.forms.len(), 4);
+        assert_eq!(c.vocab.len(), 1);
         let t = c.finish();
         assert_eq!(t.iter(0).collect::<Vec<_>>(), [("kultur", BODY, 0)]);
         assert_eq!(
