@@ -150,6 +150,7 @@ impl Word {
         let mut at = 0;
         while at < combos.len() && out.len() < TOP {
             let sum = combos[at].0;
+            let need = TOP - out.len();
             let mut group: Vec<u32> = Vec::new();
             while at < combos.len() && combos[at].0 == sum {
                 let (_, i, j) = combos[at];
@@ -158,14 +159,18 @@ impl Word {
                 } else {
                     (&other.levels[j].1, &self.bits[i])
                 };
+                // A document has one score per word, so the combinations
+                // share none, and each list ascends: the group's `need`
+                // first are among each combination's `need` first.
                 group.extend(
-                    xs.iter()
-                        .filter(|&&d| other_bits[d as usize / 64] & (1 << (d % 64)) != 0),
+                    (xs.iter())
+                        .filter(|&&d| other_bits[d as usize / 64] & (1 << (d % 64)) != 0)
+                        .take(need),
                 );
                 at += 1;
             }
             group.sort_unstable();
-            out.extend(group.into_iter().take(TOP - out.len()));
+            out.extend(group.into_iter().take(need));
         }
         out
     }
