@@ -152,11 +152,12 @@ proptest! {
             unsafe_html: false,
             highlighter: highlighter(),
         });
-        let lower = r.html.to_ascii_lowercase();
-        prop_assert!(!lower.contains("<script"), "{}", r.html);
+        let html = r.html.unpack();
+        let lower = html.to_ascii_lowercase();
+        prop_assert!(!lower.contains("<script"), "{}", html);
         // Only inside tags: the same characters as escaped text are harmless.
-        prop_assert!(!lower.contains("<a href=\"javascript:"), "{}", r.html);
-        prop_assert!(!lower.contains("<img src=\"javascript:"), "{}", r.html);
+        prop_assert!(!lower.contains("<a href=\"javascript:"), "{}", html);
+        prop_assert!(!lower.contains("<img src=\"javascript:"), "{}", html);
         for (offset, _) in &r.problems {
             prop_assert!(*offset <= src.len());
         }

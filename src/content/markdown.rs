@@ -3,12 +3,12 @@
 //! script URLs, and the links/images a body contains (for `check`).
 
 use crate::content::highlight::Highlighter;
+use crate::content::packed::Packed;
 use crate::content::slug::slugify;
 use crate::diagnostics::Problem;
 use crate::html::{escape_html, is_unsafe_url, sanitize};
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use rustc_hash::FxHashMap;
-use std::sync::Arc;
 
 /// What the renderer needs besides the text.
 pub struct RenderOptions<'a> {
@@ -33,9 +33,8 @@ pub struct BodyRef {
 /// A rendered body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    /// Shared, not copied, by `serve`'s parse cache and the site it builds;
-    /// sized exactly (the buffer it was written into grew in steps).
-    pub html: Arc<str>,
+    /// Held packed: read once by the page, the indexer and full feeds.
+    pub html: Packed,
     /// The text before `<!-- more -->`, else the first paragraph.
     pub summary_html: Option<String>,
     /// Words outside code blocks.
@@ -219,11 +218,11 @@ pub fn render(src: &str, opts: &RenderOptions) -> Rendered {
     }
     let mut body = String::with_capacity(src.len() * 3 / 2);
     html::push_html(&mut body, events.into_iter());
-    out.html = body.into();
     if out.had_raw_html && !opts.unsafe_html {
-        out.html = sanitize(&out.html).into();
+        body = sanitize(&body);
         out.summary_html = out.summary_html.map(|s| sanitize(&s));
     }
+    out.html = Packed::new(&body);
     out
 }
 
@@ -324,7 +323,7 @@ mod tests {
             s.contains("First para.") && s.contains("Second.") && !s.contains("Rest."),
             "{s}"
         );
-        assert!(!r.html.contains("more"));
+        assert!(!r.html.unpack().contains("more"));
     }
 
     #[test]
@@ -336,16 +335,22 @@ mod tests {
     #[test]
     fn headings_get_unique_ids() {
         let r = md("## Führung\n\n## Führung\n\n## Custom {#mine}\n", "de");
-        assert!(r.html.contains("<h2 id=\"fuehrung\">"));
-        assert!(r.html.contains("<h2 id=\"fuehrung-1\">"));
-        assert!(r.html.contains("<h2 id=\"mine\">"));
+        assert!(r.html.unpack().contains("<h2 id=\"fuehrung\">"));
+        assert!(r.html.unpack().contains("<h2 id=\"fuehrung-1\">"));
+        assert!(r.html.unpack().contains("<h2 id=\"mine\">"));
     }
 
     #[test]
     fn german_gets_low_opening_quotes() {
-        assert!(md("Er sagte \"Hallo\".", "de").html.contains("„Hallo“"));
-        assert!(md("Er sagte „Hallo“.", "de").html.contains("„Hallo“"));
-        assert!(md("He said \"hi\".", "en").html.contains("“hi”"));
+        assert!(md("Er sagte \"Hallo\".", "de")
+            .html
+            .unpack()
+            .contains("„Hallo“"));
+        assert!(md("Er sagte „Hallo“.", "de")
+            .html
+            .unpack()
+            .contains("„Hallo“"));
+        assert!(md("He said \"hi\".", "en").html.unpack().contains("“hi”"));
     }
 
     #[test]
@@ -354,21 +359,21 @@ mod tests {
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~\n\n- [x] done\n\nNote[^1]\n\n[^1]: Foot.\n",
             "en",
         );
-        assert!(r.html.contains("<table>"));
-        assert!(r.html.contains("<del>x</del>"));
-        assert!(r.html.contains("checkbox"));
-        assert!(r.html.contains("footnote"));
+        assert!(r.html.unpack().contains("<table>"));
+        assert!(r.html.unpack().contains("<del>x</del>"));
+        assert!(r.html.unpack().contains("checkbox"));
+        assert!(r.html.unpack().contains("footnote"));
     }
 
     #[test]
     fn task_list_checkboxes_have_an_accessible_name() {
-        let de = md("- [x] fertig\n- [ ] offen\n", "de").html;
+        let de = md("- [x] fertig\n- [ ] offen\n", "de").html.unpack();
         assert!(
             de.contains(r#"type="checkbox" checked="" aria-label="Erledigt""#),
             "{de}"
         );
         assert!(de.contains(r#"type="checkbox" aria-label="Offen""#), "{de}");
-        let en = md("- [ ] later\n\n<kbd>x</kbd>\n", "en").html;
+        let en = md("- [ ] later\n\n<kbd>x</kbd>\n", "en").html.unpack();
         assert!(
             en.contains(r#"aria-label="Not done""#),
             "sanitised too: {en}"
@@ -381,7 +386,7 @@ mod tests {
             "[x](javascript:alert(1)) ![y](JaVaScRiPt:alert(1)) [z](/ok/)",
             "en",
         );
-        assert!(!r.html.to_lowercase().contains("javascript"));
+        assert!(!r.html.unpack().to_lowercase().contains("javascript"));
         assert_eq!(r.problems.len(), 2);
         assert_eq!(r.refs.len(), 3);
         assert!(is_unsafe_url(" java\tscript:x"));
@@ -393,9 +398,9 @@ mod tests {
     fn raw_html_is_sanitised_by_default() {
         let r = md("<details><summary>s</summary>ok</details>\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n", "en");
         assert!(r.had_raw_html);
-        assert!(r.html.contains("<details>"));
-        assert!(!r.html.contains("<script"));
-        assert!(!r.html.contains("onerror"));
+        assert!(r.html.unpack().contains("<details>"));
+        assert!(!r.html.unpack().contains("<script"));
+        assert!(!r.html.unpack().contains("onerror"));
     }
 
     #[test]
@@ -406,7 +411,7 @@ mod tests {
         );
         assert_eq!(r.refs[0].alt, "An owl");
         assert_eq!(r.word_count, 5);
-        assert!(r.html.contains("hl-"));
+        assert!(r.html.unpack().contains("hl-"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod date;
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
+pub mod packed;
 pub mod responses;
 pub mod slug;
 

@@ -72,7 +72,7 @@ fn entry_html(r: &Renderer, i: usize) -> String {
     if let Some(d) = &it.disclosure {
         html.push_str(&format!("<p><em>{}</em></p>", escape_html(d)));
     }
-    html.push_str(&it.body.html);
+    html.push_str(&it.body.html.unpack());
     html
 }
 

@@ -230,7 +230,7 @@ fn channel(r: &Renderer, c: usize, page: usize) -> Draft {
     let desc = ch
         .description
         .clone()
-        .unwrap_or_else(|| describe(&ch.intro.html));
+        .unwrap_or_else(|| describe(&ch.intro.html.unpack()));
     let mut m = collection_meta(r, &ch.title, &desc, &path);
     m.head.feeds = summary.feeds.clone();
     super::cards::show(r, CardOf::Channel(c), &lang, &mut m);
@@ -491,14 +491,15 @@ fn page(r: &Renderer, p: usize) -> Draft {
     let pg = &site.pages[p];
     let url = site.page_urls[p].clone();
     let lang = pg.lang.clone().unwrap_or_else(|| site_lang(r));
-    let desc = describe(pg.body.summary_html.as_deref().unwrap_or(&pg.body.html));
+    let html = pg.body.html.unpack();
+    let desc = describe(pg.body.summary_html.as_deref().unwrap_or(&html));
     let entity = json!({"@type": "WebPage", "name": pg.title, "url": absolute(&site.config.base_url, &url), "inLanguage": lang});
     let mut m = meta(pg.title.clone(), desc, url.clone(), entity);
     m.head.breadcrumbs = crumbs(r, &lang, &[(&pg.title, url)]);
     let mut ctx = Vars::new();
     ctx.insert(
         "page",
-        &json!({"title": pg.title, "content_html": &*pg.body.html, "lang": lang}),
+        &json!({"title": pg.title, "content_html": html, "lang": lang}),
     );
     Draft {
         template: "page.html",

@@ -15,7 +15,7 @@ mod shards;
 
 use super::{Job, Renderer};
 use crate::html::strip_tags;
-use merge::{merge, Collector, Terms};
+use merge::{add_plan, merge, Collector, Terms};
 use std::sync::OnceLock;
 
 pub use crate::site::routes::SEARCH_DOCS_PER_SHARD as DOCS_PER_SHARD;
@@ -190,6 +190,7 @@ fn index<'r>(r: &'r Renderer) -> &'r Index {
             });
             merge(r, &runs.iter().collect::<Vec<_>>())
         };
+        add_plan(r, &mut index);
         index.snippets = cut_snippets(r, &index);
         index
     })
@@ -302,7 +303,7 @@ fn plain_text(r: &Renderer, i: usize) -> (String, usize) {
     let it = &r.views.site.items[i];
     let c = &r.views.cards[i];
     let summary = strip_tags(&c.summary_html);
-    let full = strip_tags(&it.body.html);
+    let full = strip_tags(&it.body.html.unpack());
     // The summary is usually the body's first paragraph: index it once.
     let rest = full
         .strip_prefix(summary.as_str())

@@ -167,7 +167,7 @@ impl<'a> Views<'a> {
         let card = |j: usize| self.cards[j].clone();
         ItemPage {
             card: card(i),
-            content_html: it.body.html.to_string(),
+            content_html: it.body.html.unpack(),
             updated: it.updated.as_ref().map(date::rfc3339),
             updated_display: it
                 .updated
@@ -210,7 +210,7 @@ impl<'a> Views<'a> {
                 .collect(),
             count: self.site.channel_items[c].len(),
             content_html: if with_intro {
-                ch.intro.html.to_string()
+                ch.intro.html.unpack()
             } else {
                 String::new()
             },
@@ -231,7 +231,7 @@ impl<'a> Views<'a> {
             department: au.department.clone(),
             article_count: items.len() - link_count,
             link_count,
-            bio_html: au.bio.html.to_string(),
+            bio_html: au.bio.html.unpack(),
             links: named_links(&au.links),
             languages: au.languages.clone(),
             feeds: self.feeds(&author_url(&au.id), &au.name),

@@ -327,14 +327,54 @@ pub(super) fn merge(r: &Renderer, runs: &[&Terms]) -> Index {
         .collect();
     let v = vocab.len();
     let parts_of: Vec<Vec<u32>> = (0..v as u32).map(|k| parts(vocab.get(k), &vocab)).collect();
-    let mut lists: Vec<Postings> = (0..v).map(|_| Postings::default()).collect();
+    // Two passes: the first counts each list's postings, so that the
+    // second fills lists of their final size (grown by doubling, they held
+    // up to twice their postings at the build's memory peak).
+    let mut counts = vec![0u32; v];
+    postings(runs, &numbers, &parts_of, |_, k, _| counts[k as usize] += 1);
+    let mut lists: Vec<Postings> = (counts.iter())
+        .map(|&n| Postings {
+            docs: Vec::with_capacity(n as usize),
+            bits: Vec::with_capacity(n as usize),
+        })
+        .collect();
+    drop(counts);
+    // Documents come in order, so each list stays sorted.
+    postings(runs, &numbers, &parts_of, |doc, k, bits| {
+        let list = &mut lists[k as usize];
+        list.docs.push(doc);
+        list.bits.push(bits);
+    });
+    let mut order: Vec<u32> = (0..v as u32).collect();
+    order.sort_unstable_by(|&a, &b| vocab.get(a).cmp(vocab.get(b)));
+    let terms: Vec<(String, Postings)> = (order.iter())
+        .map(|&k| {
+            (
+                vocab.get(k).to_string(),
+                std::mem::take(&mut lists[k as usize]),
+            )
+        })
+        .collect();
+    let docs: Vec<(&Terms, usize)> = (runs.iter())
+        .flat_map(|&run| (0..run.len()).map(move |j| (run, j)))
+        .collect();
+    index(r, terms, &docs)
+}
+
+/// Calls `found(document, term, bits)` for every posting of the site, in
+/// document order: the runs' items with their terms in the site's
+/// numbering (`numbers`), each compound's parts ([`parts`]) added.
+fn postings(
+    runs: &[&Terms],
+    numbers: &[Vec<u32>],
+    parts_of: &[Vec<u32>],
+    mut found: impl FnMut(u32, u32, u8),
+) {
     // Field bits of the current item per term, and which terms it has.
-    let mut local = vec![0u8; v];
+    let mut local = vec![0u8; parts_of.len()];
     let mut touched: Vec<u32> = Vec::new();
-    let items = runs
-        .iter()
-        .zip(&numbers)
-        .flat_map(|(run, nums)| run.items.iter().map(move |t| (t, nums)));
+    let items =
+        (runs.iter().zip(numbers)).flat_map(|(run, nums)| run.items.iter().map(move |t| (t, nums)));
     for (i, (terms, nums)) in items.enumerate() {
         let doc = u32::try_from(i).unwrap_or(u32::MAX);
         for &(k, packed) in terms.iter() {
@@ -351,34 +391,15 @@ pub(super) fn merge(r: &Renderer, runs: &[&Terms]) -> Index {
             }
             local[k as usize] |= f;
         }
-        // Documents come in order, so each list stays sorted.
         for &k in &touched {
-            let list = &mut lists[k as usize];
-            list.docs.push(doc);
-            list.bits.push(std::mem::take(&mut local[k as usize]));
+            found(doc, k, std::mem::take(&mut local[k as usize]));
         }
         touched.clear();
     }
-    let mut order: Vec<u32> = (0..v as u32).collect();
-    order.sort_unstable_by(|&a, &b| vocab.get(a).cmp(vocab.get(b)));
-    let terms: Vec<(String, Postings)> = order
-        .iter()
-        .map(|&k| {
-            let mut list = std::mem::take(&mut lists[k as usize]);
-            // Growth left up to half of each list unused; the index lives
-            // until the last term shard is written.
-            list.docs.shrink_to_fit();
-            list.bits.shrink_to_fit();
-            (vocab.get(k).to_string(), list)
-        })
-        .collect();
-    let docs: Vec<(&Terms, usize)> = (runs.iter())
-        .flat_map(|&run| (0..run.len()).map(move |j| (run, j)))
-        .collect();
-    index(r, terms, &docs)
 }
 
-/// The index over merged `terms`: best lists, shards and the plan.
+/// The index over merged `terms`: best lists and shards; the plan comes
+/// after the runs are dropped ([`plan`]).
 fn index(r: &Renderer, terms: Vec<(String, Postings)>, docs: &[(&Terms, usize)]) -> Index {
     let (best, best_at) = best_of(&terms, docs);
     let shards = super::term_shards(r.views.site);
@@ -397,7 +418,7 @@ fn index(r: &Renderer, terms: Vec<(String, Postings)>, docs: &[(&Terms, usize)])
     for list in &mut by_typo {
         list.sort_unstable();
     }
-    let mut index = Index {
+    Index {
         terms,
         best,
         best_at,
@@ -405,7 +426,13 @@ fn index(r: &Renderer, terms: Vec<(String, Postings)>, docs: &[(&Terms, usize)])
         by_typo,
         snippets: Vec::new(),
         plan: plan::Plan::default(),
-    };
+    }
+}
+
+/// Adds to `index` its [plan](plan::plan): what the term shards and facet
+/// files carry. Called once the runs are dropped, so that the plan's own
+/// memory does not add to theirs.
+pub(super) fn add_plan(r: &Renderer, index: &mut Index) {
     let facets: Vec<Vec<u32>> = (0..shards::facet_count(r))
         .map(|k| {
             let docs = shards::facet_docs(r, k);
@@ -414,8 +441,8 @@ fn index(r: &Renderer, terms: Vec<(String, Postings)>, docs: &[(&Terms, usize)])
                 .collect()
         })
         .collect();
-    index.plan = plan::plan(&index, docs.len(), &facets, shards::FACET_RECORDS);
-    index
+    let n = r.views.site.items.len();
+    index.plan = plan::plan(index, n, &facets, shards::FACET_RECORDS);
 }
 
 /// Each term's best [`TOP`] documents with the offset of their snippets:

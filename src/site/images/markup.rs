@@ -7,10 +7,11 @@
 //! image, and parsing may not read other files. The pass is a plain scan
 //! for `<img`; text and code never contain a literal `<` (it is escaped).
 
+use crate::content::markdown::Rendered;
+use crate::content::packed::Packed;
 use crate::html::escape_attr;
 use crate::media::{Images, Ref, Source};
 use crate::site::Site;
-use std::sync::Arc;
 
 /// The layout width of the content column (`--measure: 42rem` in the
 /// default theme): the browser picks the variant from it.
@@ -26,14 +27,14 @@ impl Images {
             self.rewrite_item(it);
         }
         for p in &mut site.pages {
-            p.body.html = self.rewrite_html(&p.origin.rel, &p.body.html, true);
+            p.body.html = self.rewrite_html(&p.origin.rel, &p.body, true);
         }
         for c in &mut site.channels {
-            c.intro.html = self.rewrite_html(&c.origin.rel, &c.intro.html, false);
+            c.intro.html = self.rewrite_html(&c.origin.rel, &c.intro, false);
         }
         for a in &mut site.authors {
             let from = a.origin.rel.clone();
-            a.bio.html = self.rewrite_html(&from, &a.bio.html, false);
+            a.bio.html = self.rewrite_html(&from, &a.bio, false);
             let rel = a.avatar.as_deref().and_then(|u| self.resolve(&from, u));
             match rel.as_deref().and_then(|r| self.by_rel.get(r)) {
                 Some(Ref::Source(i)) => {
@@ -50,7 +51,7 @@ impl Images {
     /// Rewrites one article's or link's body, summary and share image.
     pub fn rewrite_item(&self, it: &mut crate::content::Item) {
         let from = it.origin.rel.clone();
-        it.body.html = self.rewrite_html(&from, &it.body.html, true);
+        it.body.html = self.rewrite_html(&from, &it.body, true);
         if let Some(s) = &it.body.summary_html {
             it.body.summary_html = Some(self.rewrite(&from, s, false));
         }
@@ -59,14 +60,17 @@ impl Images {
         }
     }
 
-    /// [`Images::rewrite`] for a shared body: one without images stays the
-    /// same allocation (`serve`'s parse cache and the site share it).
-    fn rewrite_html(&self, from: &str, html: &Arc<str>, eager_first: bool) -> Arc<str> {
-        if html.contains("<img") {
-            self.rewrite(from, html, eager_first).into()
-        } else {
-            Arc::clone(html)
+    /// [`Images::rewrite`] for a rendered body, kept packed. One without
+    /// images (none in its markdown, no raw HTML) is not unpacked and stays
+    /// the same allocation (`serve`'s parse cache and the site share it).
+    fn rewrite_html(&self, from: &str, body: &Rendered, eager_first: bool) -> Packed {
+        if body.refs.iter().any(|r| r.is_image) || body.had_raw_html {
+            let html = body.html.unpack();
+            if html.contains("<img") {
+                return Packed::new(&self.rewrite(from, &html, eager_first));
+            }
         }
+        body.html.clone()
     }
 
     /// `html` with its known images rewritten; `eager_first` leaves the
