@@ -124,6 +124,7 @@ impl Cache {
         if let Some(d) = drawn {
             card.card_html = d.html(summary);
             card.card_summary = summary;
+            card.card_cached = true;
         }
     }
 }

@@ -156,6 +156,7 @@ impl<'a> Views<'a> {
             response_counts: self.site.responses.counts(&it.origin.rel),
             card_html: String::new(),
             card_summary: false,
+            card_cached: false,
         }
     }
 
