@@ -44,7 +44,13 @@ pub fn escape_html(s: &str) -> String {
 /// Escapes text for a double-quoted HTML attribute.
 pub fn escape_attr(s: &str) -> String {
     // Tera calls this for every `{{ }}` of every page (about 5 % of a
-    // build's CPU when it was three passes with `str::replace`).
+    // build's CPU when it was three passes with `str::replace`). Most
+    // values (names, URLs, dates) have nothing to escape: two vectorised
+    // scans find that out faster than the byte loop.
+    let b = s.as_bytes();
+    if memchr::memchr3(b'&', b'<', b'>', b).is_none() && memchr::memchr2(b'"', b'\'', b).is_none() {
+        return s.to_owned();
+    }
     escape_with(s, |b| match b {
         b'&' => Some("&amp;"),
         b'<' => Some("&lt;"),
