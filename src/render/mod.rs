@@ -24,6 +24,9 @@ use tera::Tera;
 use theme::{StaticSource, Theme};
 use views::Views;
 
+/// Most routes one rayon job renders (see [`Renderer::render_routes`]).
+const ROUTES_PER_JOB: usize = 16;
+
 /// What a job produced, relative to the output root.
 pub struct Output {
     pub path: String,
@@ -288,7 +291,8 @@ impl<'a> Renderer<'a> {
         sink: &(dyn Fn(&Route, Output) -> Result<T, Diagnostic> + Sync),
     ) -> (Vec<T>, Vec<Diagnostic>) {
         use rayon::prelude::*;
-        let one = |scratch: &mut pages::Scratch, &i: &usize| {
+        let pool = pages::ScratchPool::default();
+        let one = |scratch: &mut pages::Lent, &i: &usize| {
             let route = routes[i];
             let out = (!stop())
                 .then(|| (self.render_with(route, scratch)).and_then(|out| sink(route, out)));
@@ -297,7 +301,11 @@ impl<'a> Renderer<'a> {
         // The term, typo, facet and document shards wait for one merged index, a
         // serial step over every item: it is built on one thread while the
         // others render pages, and those shards come last, so no worker
-        // sits waiting for it.
+        // sits waiting for it. Small jobs keep the pages stealable: rayon
+        // splits a range further only when a thread steals it, and while one
+        // worker built the index the other took the pages in a few large
+        // pieces; at 10k the build ended with ~1.4 s of one worker finishing
+        // its piece while the other had nothing left to take.
         let (late, early): (Vec<usize>, Vec<usize>) =
             (0..routes.len()).partition(|&i| routes[i].job.needs_search_index());
         let mut results = Vec::with_capacity(routes.len());
@@ -307,9 +315,12 @@ impl<'a> Renderer<'a> {
             }
             results = early
                 .par_iter()
-                .map_init(pages::Scratch::default, one)
+                .with_max_len(ROUTES_PER_JOB)
+                .map_init(|| pool.lend(), one)
                 .collect();
-            results.par_extend(late.par_iter().map_init(pages::Scratch::default, one));
+            results.par_extend(
+                (late.par_iter().with_max_len(ROUTES_PER_JOB)).map_init(|| pool.lend(), one),
+            );
         });
         results.sort_unstable_by_key(|(i, _)| *i);
         let mut done = Vec::with_capacity(results.len());

@@ -53,6 +53,50 @@ pub struct Scratch {
     by_lang: rustc_hash::FxHashMap<String, Context>,
 }
 
+/// Scratches kept between rayon jobs: a job takes one and gives it back
+/// when it ends, so that the globals are cloned once per thread and
+/// language, however finely the routes are split.
+#[derive(Default)]
+pub struct ScratchPool(std::sync::Mutex<Vec<Scratch>>);
+
+impl ScratchPool {
+    /// A scratch for one job, from the pool when it has one.
+    pub fn lend(&self) -> Lent<'_> {
+        let kept = self.0.lock().ok().and_then(|mut p| p.pop());
+        Lent {
+            scratch: kept.unwrap_or_default(),
+            pool: self,
+        }
+    }
+}
+
+/// A [`Scratch`] lent by a [`ScratchPool`], given back when dropped.
+pub struct Lent<'p> {
+    scratch: Scratch,
+    pool: &'p ScratchPool,
+}
+
+impl std::ops::Deref for Lent<'_> {
+    type Target = Scratch;
+    fn deref(&self) -> &Scratch {
+        &self.scratch
+    }
+}
+
+impl std::ops::DerefMut for Lent<'_> {
+    fn deref_mut(&mut self) -> &mut Scratch {
+        &mut self.scratch
+    }
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut p) = self.pool.0.lock() {
+            p.push(std::mem::take(&mut self.scratch));
+        }
+    }
+}
+
 /// Renders the HTML of a page job; `url` is its route's URL.
 pub(super) fn render_page(
     r: &Renderer,
