@@ -399,7 +399,7 @@ fn postings(
 }
 
 /// The index over merged `terms`: best lists and shards; the plan comes
-/// after the runs are dropped ([`plan`]).
+/// after the runs are dropped ([`add_plan`]).
 fn index(r: &Renderer, terms: Vec<(String, Postings)>, docs: &[(&Terms, usize)]) -> Index {
     let (best, best_at) = best_of(&terms, docs);
     let shards = super::term_shards(r.views.site);
