@@ -250,6 +250,26 @@ fn lists_show_the_card_macro_of_the_site_and_its_page_language() {
 }
 
 #[test]
+fn lists_print_the_cached_cards_of_the_default_cards_macro() {
+    // The default `cards` macro tests `item.card_cached` (a string in an
+    // `{% if %}` is escaped by Tera just to be tested): a list must print
+    // the cached card, not draw every card again.
+    let site = fixture_with_theme("default");
+    site.write(
+        "templates/macros.html",
+        default_macros_with(
+            "{{ item.card_html | safe }}",
+            "<!--cached-->{{ item.card_html | safe }}",
+        ),
+    );
+    site.build_ok(&[]);
+    let hub = site.read("index.html");
+    let all = hub.matches("class=\"card card--").count();
+    assert!(all >= 3, "{hub}");
+    assert_eq!(hub.matches("<!--cached--><article").count(), all, "{hub}");
+}
+
+#[test]
 fn an_error_in_the_card_macro_fails_the_build_and_names_the_template() {
     let site = fixture_with_theme("default");
     site.write(
