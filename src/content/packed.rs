@@ -50,12 +50,6 @@ impl Packed {
     }
 }
 
-impl From<&str> for Packed {
-    fn from(html: &str) -> Packed {
-        Packed::new(html)
-    }
-}
-
 impl std::fmt::Debug for Packed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Packed({} bytes, {} packed)", self.len, self.bytes.len())
