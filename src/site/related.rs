@@ -2,6 +2,7 @@
 //! item only looks at its nearest neighbours (by date) in each of its tag and
 //! channel lists, so a tag on 5,000 items costs 5,000 × window, not 5,000².
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 /// Neighbours considered on each side within one tag or channel list.
@@ -20,9 +21,15 @@ pub fn related(
 ) -> Vec<Vec<usize>> {
     let tag_pos = positions(tag_lists, n_items);
     let chan_pos = positions(channel_lists, n_items);
+    // In parallel, in small jobs, each thread reusing its score table and
+    // ranking (grown once, not per item): this was the longest serial
+    // stretch between parsing and rendering.
     (0..n_items)
-        .map(|i| {
-            let mut score: FxHashMap<usize, u32> = FxHashMap::default();
+        .into_par_iter()
+        .with_max_len(64)
+        .map_init(Scratch::default, |s, i| {
+            s.score.clear();
+            let score = &mut s.score;
             let mut visit = |lists: &[Vec<usize>],
                              pos: &[FxHashMap<usize, usize>],
                              keys: &[usize],
@@ -41,17 +48,22 @@ pub fn related(
             };
             visit(tag_lists, &tag_pos, &item_tags[i], 3);
             visit(channel_lists, &chan_pos, &item_channels[i], 1);
-            let mut ranked: Vec<(u32, usize)> = score.into_iter().map(|(j, s)| (s, j)).collect();
+            s.ranked.clear();
+            s.ranked.extend(s.score.iter().map(|(&j, &w)| (w, j)));
             // Items are indexed newest first, so a smaller index wins ties: stable and recent.
-            ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            // Not `ranked.into_iter()…collect()`: that collects in place and
-            // keeps the candidates' whole buffer (~3 KB an item, 57 MiB on
-            // the 10,000-article reference site) behind a list of four.
-            let mut best = Vec::with_capacity(limit.min(ranked.len()));
-            best.extend(ranked.iter().take(limit).map(|&(_, j)| j));
+            s.ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut best = Vec::with_capacity(limit.min(s.ranked.len()));
+            best.extend(s.ranked.iter().take(limit).map(|&(_, j)| j));
             best
         })
         .collect()
+}
+
+/// One thread's working space for [`related`].
+#[derive(Default)]
+struct Scratch {
+    score: FxHashMap<usize, u32>,
+    ranked: Vec<(u32, usize)>,
 }
 
 /// For each item, its position in each list (keyed by list index).
