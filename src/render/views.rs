@@ -9,6 +9,7 @@ use crate::content::markdown::{plain_summary, reading_time};
 use crate::content::ItemKind;
 use crate::site::routes::{author_url, channel_url, feed_url, tag_url};
 use crate::site::Site;
+use rayon::prelude::*;
 
 /// Pre-computed views shared by all pages of a build.
 pub struct Views<'a> {
@@ -74,7 +75,12 @@ impl<'a> Views<'a> {
             curators,
             max_tag_count,
         };
-        v.cards = (0..site.items.len()).map(|i| v.build_card(i)).collect();
+        // Serial, the cards were a tenth of a second of one idle core at 10k.
+        v.cards = (0..site.items.len())
+            .into_par_iter()
+            .with_max_len(64)
+            .map(|i| v.build_card(i))
+            .collect();
         v
     }
 
