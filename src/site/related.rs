@@ -51,7 +51,8 @@ pub fn related(
             s.ranked.clear();
             s.ranked.extend(s.score.iter().map(|(&j, &w)| (w, j)));
             // Items are indexed newest first, so a smaller index wins ties: stable and recent.
-            s.ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            s.ranked
+                .sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let mut best = Vec::with_capacity(limit.min(s.ranked.len()));
             best.extend(s.ranked.iter().take(limit).map(|&(_, j)| j));
             best
