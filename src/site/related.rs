@@ -21,9 +21,10 @@ pub fn related(
 ) -> Vec<Vec<usize>> {
     let tag_pos = positions(tag_lists, n_items);
     let chan_pos = positions(channel_lists, n_items);
-    // In parallel, in small jobs, each thread reusing its score table and
-    // ranking (grown once, not per item): this was the longest serial
-    // stretch between parsing and rendering.
+    // In parallel, in jobs of 64 items, each reusing one score table and
+    // ranking buffer for its items (not new ones per item): serial, this
+    // was the longest stretch of one busy core between parsing and
+    // rendering.
     (0..n_items)
         .into_par_iter()
         .with_max_len(64)
@@ -60,7 +61,7 @@ pub fn related(
         .collect()
 }
 
-/// One thread's working space for [`related`].
+/// One job's working space for [`related`].
 #[derive(Default)]
 struct Scratch {
     score: FxHashMap<usize, u32>,
