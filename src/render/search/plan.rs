@@ -338,6 +338,7 @@ fn carry_pairs(words: &[Word], carried: &mut [FxHashSet<u32>], room: &mut [usize
             a.top_with(b, &mut scratch, &mut top);
             top.retain(|d| !carried[ka].contains(d) && !carried[kb].contains(d));
             if top.len() <= FETCHED {
+                // That many documents lie in that many shards at most.
                 continue;
             }
             let page = beyond_fetch(top.clone());
