@@ -108,6 +108,8 @@ pub struct Index {
     by_typo: Vec<Vec<(String, u32)>>,
     /// The snippet of each entry of `best`, at the same position.
     snippets: Vec<Box<str>>,
+    /// The documents of each facet file, ascending.
+    facet_docs: Vec<Vec<u32>>,
     /// The records each term shard and facet file carries.
     plan: plan::Plan,
 }

@@ -425,6 +425,7 @@ fn index(r: &Renderer, terms: Vec<(String, Postings)>, docs: &[(&Terms, usize)])
         by_shard,
         by_typo,
         snippets: Vec::new(),
+        facet_docs: Vec::new(),
         plan: plan::Plan::default(),
     }
 }
@@ -433,16 +434,9 @@ fn index(r: &Renderer, terms: Vec<(String, Postings)>, docs: &[(&Terms, usize)])
 /// files carry. Called once the runs are dropped, so that the plan's own
 /// memory does not add to theirs.
 pub(super) fn add_plan(r: &Renderer, index: &mut Index) {
-    let facets: Vec<Vec<u32>> = (0..shards::facet_count(r))
-        .map(|k| {
-            let docs = shards::facet_docs(r, k);
-            docs.into_iter()
-                .map(|d| u32::try_from(d).unwrap_or(u32::MAX))
-                .collect()
-        })
-        .collect();
+    index.facet_docs = shards::facet_docs(r);
     let n = r.views.site.items.len();
-    index.plan = plan::plan(index, n, &facets, shards::FACET_RECORDS);
+    index.plan = plan::plan(index, n, &index.facet_docs, shards::FACET_RECORDS);
 }
 
 /// Each term's best [`TOP`] documents with the offset of their snippets:
