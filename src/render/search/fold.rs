@@ -20,32 +20,50 @@ pub fn is_word_char(c: char) -> bool {
 
 /// The words of `text` with their byte offsets, in order.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
-        loop {
-            match word_char_at(text, at)? {
-                (true, _) => break,
-                (false, len) => at += len,
+        // ASCII, most of every text, is decided by its byte alone: this
+        // runs over every indexed body.
+        let start = loop {
+            let &b = bytes.get(at)?;
+            if b.is_ascii_alphanumeric() {
+                break at;
+            }
+            if b.is_ascii() {
+                at += 1;
+            } else {
+                let (word, len) = char_at(text, at);
+                if word {
+                    break at;
+                }
+                at += len;
+            }
+        };
+        while let Some(&b) = bytes.get(at) {
+            if b.is_ascii_alphanumeric() {
+                at += 1;
+            } else if b.is_ascii() {
+                break;
+            } else {
+                let (word, len) = char_at(text, at);
+                if !word {
+                    break;
+                }
+                at += len;
             }
         }
-        let start = at;
-        while let Some((true, len)) = word_char_at(text, at) {
-            at += len;
-        }
-        Some((start, &text[start..at]))
+        text.get(start..at).map(|w| (start, w))
     })
 }
 
-/// Whether the character at byte `at` of `text` belongs to a word, and its
-/// length; `None` at the end. ASCII, most of every text, is decided by its
-/// byte alone.
-fn word_char_at(text: &str, at: usize) -> Option<(bool, usize)> {
-    let b = *text.as_bytes().get(at)?;
-    if b.is_ascii() {
-        return Some((b.is_ascii_alphanumeric(), 1));
+/// Whether the non-ASCII character at byte `at` of `text` belongs to a
+/// word, and its length.
+fn char_at(text: &str, at: usize) -> (bool, usize) {
+    match text.get(at..).and_then(|rest| rest.chars().next()) {
+        Some(c) => (is_word_char(c), c.len_utf8()),
+        None => (false, 1),
     }
-    let c = text.get(at..)?.chars().next()?;
-    Some((is_word_char(c), c.len_utf8()))
 }
 
 /// One letter without its accent, or `None` to keep it as it is.
