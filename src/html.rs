@@ -242,12 +242,59 @@ pub fn is_block_element(name: &str) -> bool {
 /// browser lays it out: blocks, table cells and line breaks do; so do images
 /// and footnote references (`sup`), never part of the word before them.
 fn separates_words(inner: &str) -> bool {
+    // Every tag of every indexed body passes here: one match on the
+    // lower-cased name, not a walk through the list (tested against it).
     let name = tag_name(inner.trim_start_matches('/'));
-    is_block_element(name)
-        || ["br", "img", "sup", "tr", "td", "th"]
-            .iter()
-            .any(|b| b.eq_ignore_ascii_case(name))
+    let mut buf = [0u8; 10];
+    let Some(lower) = buf.get_mut(..name.len()) else {
+        return false;
+    };
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    matches!(
+        &*lower,
+        b"p" | b"div"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"ul"
+            | b"ol"
+            | b"li"
+            | b"dl"
+            | b"dt"
+            | b"dd"
+            | b"blockquote"
+            | b"pre"
+            | b"table"
+            | b"figure"
+            | b"figcaption"
+            | b"hr"
+            | b"section"
+            | b"article"
+            | b"aside"
+            | b"header"
+            | b"footer"
+            | b"main"
+            | b"nav"
+            | b"details"
+            | b"summary"
+            | b"address"
+            | b"form"
+            | b"br"
+            | b"img"
+            | b"sup"
+            | b"tr"
+            | b"td"
+            | b"th"
+    )
 }
+
+/// Tags besides [`BLOCK_ELEMENTS`] that [`separates_words`] finds.
+#[cfg(test)]
+const WORD_BREAKS: [&str; 6] = ["br", "img", "sup", "tr", "td", "th"];
 
 /// Elements without an end tag, which an excerpt must not close.
 const VOID: &[&str] = &["br", "img", "hr", "wbr", "input", "source", "area", "col"];
@@ -255,9 +302,18 @@ const VOID: &[&str] = &["br", "img", "hr", "wbr", "input", "source", "area", "co
 /// The element name at the start of a tag's inside (`a href=…` → `a`), as
 /// written: `strip_tags` runs over every body, so it does not allocate.
 fn tag_name(inside: &str) -> &str {
-    (inside.split(|c: char| c.is_whitespace() || c == '/'))
-        .next()
-        .unwrap_or("")
+    let bytes = inside.as_bytes();
+    // ASCII whitespace is what `char::is_whitespace` finds below 0x80.
+    match bytes
+        .iter()
+        .position(|&b| matches!(b, b'\t'..=b'\r' | b' ' | b'/') || !b.is_ascii())
+    {
+        None => inside,
+        Some(end) if bytes[end].is_ascii() => &inside[..end],
+        Some(_) => (inside.split(|c: char| c.is_whitespace() || c == '/'))
+            .next()
+            .unwrap_or(""),
+    }
 }
 
 /// The first `words` words of sanitised HTML, with "…" and the end tags of
@@ -315,6 +371,51 @@ pub fn excerpt(html: &str, words: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn separates_words_matches_the_block_list_and_breaks() {
+        for name in BLOCK_ELEMENTS.iter().chain(&WORD_BREAKS) {
+            let upper = name.to_ascii_uppercase();
+            for inner in [
+                name.to_string(),
+                format!("/{upper}"),
+                format!("{name} class=\"x\""),
+            ] {
+                assert!(separates_words(&inner), "{inner}");
+            }
+        }
+        for inline in [
+            "span",
+            "a href=\"/x\"",
+            "/em",
+            "strong",
+            "code",
+            "kbd",
+            "abbr",
+            "mark",
+        ] {
+            assert!(!separates_words(inline), "{inline}");
+        }
+        assert!(!separates_words("blockquotes"));
+        assert!(!separates_words(""));
+    }
+
+    #[test]
+    fn tag_name_splits_as_char_whitespace_does() {
+        for inside in [
+            "p",
+            "a href=x",
+            "br/",
+            "p\u{a0}x",
+            "a\u{b}b",
+            "ü x",
+            "div\tclass",
+            "",
+        ] {
+            let by_char = inside.split(|c: char| c.is_whitespace() || c == '/').next();
+            assert_eq!(Some(tag_name(inside)), by_char, "{inside:?}");
+        }
+    }
 
     /// `count` texts of up to `max - 1` pieces each, drawn by a fixed
     /// xorshift sequence from `seed`: the same inputs on every run.
