@@ -6,7 +6,7 @@ use super::{
 };
 use crate::content::ItemKind;
 use crate::render::Renderer;
-use crate::site::routes::search_langs;
+use crate::site::routes::{search_facet_files, search_langs};
 use rustc_hash::FxHashSet;
 use serde_json::{json, Value};
 
@@ -79,20 +79,14 @@ pub(super) fn facets(r: &Renderer, index: &Index, k: usize) -> Vec<u8> {
     out
 }
 
-/// Number of facet files: kind article and link, then each language,
-/// channel and author.
-pub(super) fn facet_count(r: &Renderer) -> usize {
-    let site = r.views.site;
-    2 + search_langs(site).len() + site.channels.len() + site.authors.len()
-}
-
 /// The documents of every facet file, each list ascending: one pass over
 /// the items (a pass per file was 1 % of the reference build).
 pub(super) fn facet_docs(r: &Renderer) -> Vec<Vec<u32>> {
     let site = r.views.site;
     let langs = search_langs(site);
     let (nl, nc) = (langs.len(), site.channels.len());
-    let mut out = vec![Vec::new(); facet_count(r)];
+    // As many lists as the route table has facet files.
+    let mut out = vec![Vec::new(); search_facet_files(site)];
     let mut add = |k: usize, d: u32| {
         // An item listing a channel or author twice is one document.
         if let Some(list) = out.get_mut(k).filter(|l| l.last() != Some(&d)) {
