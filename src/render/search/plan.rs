@@ -77,23 +77,82 @@ pub(super) fn ranked(list: &Postings, depth: usize) -> Vec<(u32, u8)> {
     out
 }
 
+/// Every score one word can give a document (a field's weight, times 5 for
+/// the term itself or 4 for a longer term it begins), highest first, and
+/// every two of them ranked in the order a pair's first page reads them:
+/// by sum, highest first, then by the first word's score. Ranked once, so
+/// that a pair marks its combinations in a bit set instead of sorting them.
+struct Scores {
+    /// The scores, highest first.
+    values: Vec<u32>,
+    /// Per score up to the highest: its position in `values`.
+    index: Vec<u8>,
+    /// By rank: (sum, first word's score, second's), as positions in `values`.
+    pairs: Vec<(u32, u8, u8)>,
+    /// Per two positions in `values`: the rank of their pair.
+    rank: Vec<Vec<u8>>,
+}
+
+/// No level of a word has that score.
+const ABSENT: u8 = u8::MAX;
+
+impl Scores {
+    fn new() -> Scores {
+        let mut values: Vec<u32> = (super::WEIGHT.iter())
+            .flat_map(|&w| [5 * w, 4 * w])
+            .collect();
+        values.sort_unstable_by(|a, b| b.cmp(a));
+        values.dedup();
+        let mut index = vec![ABSENT; values[0] as usize + 1];
+        for (k, &v) in values.iter().enumerate() {
+            index[v as usize] = k as u8;
+        }
+        let mut pairs = Vec::with_capacity(values.len() * values.len());
+        for (i, &a) in values.iter().enumerate() {
+            for (j, &b) in values.iter().enumerate() {
+                pairs.push((a + b, i as u8, j as u8));
+            }
+        }
+        // Sums descending, then the first score descending (its position
+        // ascending); no two entries tie on both.
+        pairs.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+        // Eight weights give at most sixteen scores: ranks fit a byte and
+        // a pair's combinations the 256 bits `top_with` marks them in.
+        debug_assert!(pairs.len() <= 256);
+        let mut rank = vec![vec![0u8; values.len()]; values.len()];
+        for (r, &(_, i, j)) in pairs.iter().enumerate() {
+            rank[i as usize][j as usize] = r as u8;
+        }
+        Scores {
+            values,
+            index,
+            pairs,
+            rank,
+        }
+    }
+}
+
 /// One query word's documents by score, as the browser scores the word
 /// (its own term exact, longer terms it begins as prefixes), highest
 /// first, with a bit set per score for membership tests.
 struct Word {
     shard: usize,
-    /// (score × 5, documents ascending), score descending.
-    levels: Vec<(u32, Vec<u32>)>,
+    /// Per score it gives, highest first: the documents, ascending.
+    levels: Vec<Vec<u32>>,
     /// Per level: bit set over all documents.
     bits: Vec<Vec<u64>>,
+    /// Per position in [`Scores::values`]: this word's level of that
+    /// score, or [`ABSENT`].
+    level_of: Vec<u8>,
+    /// Per level: its score's position in [`Scores::values`].
+    scores: Vec<u8>,
 }
 
 impl Word {
-    fn new(index: &Index, t: usize, shard: usize, n: usize) -> Word {
+    /// Term `t`'s word; `score` is all zeros, `n` long, and left so.
+    fn new(index: &Index, t: usize, shard: usize, scores: &Scores, score: &mut [u32]) -> Word {
         let (term, _) = &index.terms[t];
         let prefix = term.chars().count() >= 3;
-        let mut score = vec![0u32; n];
-        let mut touched = Vec::new();
         for (term2, list) in index.terms[t..]
             .iter()
             .take_while(|(x, _)| x.starts_with(term.as_str()))
@@ -106,80 +165,103 @@ impl Word {
                 continue;
             };
             for (d, b) in list.iter() {
-                let s = q * weight(b);
                 let slot = &mut score[d as usize];
-                if *slot == 0 {
-                    touched.push(d);
-                }
-                if s > *slot {
-                    *slot = s;
-                }
+                *slot = (*slot).max(q * weight(b));
             }
         }
-        touched.sort_unstable();
-        let mut values: Vec<u32> = touched.iter().map(|&d| score[d as usize]).collect();
-        values.sort_unstable_by(|a, b| b.cmp(a));
-        values.dedup();
+        Word::from_scores(shard, scores, score)
+    }
+
+    /// The word whose score of document `d` is `score[d]` (0: none);
+    /// `score` is left all zeros.
+    fn from_scores(shard: usize, scores: &Scores, score: &mut [u32]) -> Word {
+        let n = score.len();
+        // The levels this word has, highest first.
+        let mut level_of = vec![ABSENT; scores.values.len()];
+        for &s in score.iter().filter(|&&s| s != 0) {
+            level_of[scores.index[s as usize] as usize] = 0;
+        }
+        let mut levels = Vec::new();
+        let mut present = Vec::new();
+        for (k, l) in level_of.iter_mut().enumerate() {
+            if *l != ABSENT {
+                *l = levels.len() as u8;
+                levels.push(Vec::new());
+                present.push(k as u8);
+            }
+        }
         let words = n.div_ceil(64);
-        let mut levels: Vec<(u32, Vec<u32>)> = values.iter().map(|&v| (v, Vec::new())).collect();
-        let mut bits = vec![vec![0u64; words]; values.len()];
-        for &d in &touched {
-            let s = score[d as usize];
-            let l = values.iter().position(|&v| v == s).unwrap_or(0);
-            levels[l].1.push(d);
-            bits[l][d as usize / 64] |= 1 << (d % 64);
+        let mut bits = vec![vec![0u64; words]; levels.len()];
+        // Documents ascending: a frequent word's scores fill much of the
+        // site, so one pass over them beats sorting the ones it touched.
+        for (d, s) in score.iter_mut().enumerate() {
+            if *s != 0 {
+                let l = level_of[scores.index[*s as usize] as usize] as usize;
+                levels[l].push(d as u32);
+                bits[l][d / 64] |= 1 << (d % 64);
+                *s = 0;
+            }
         }
         Word {
             shard,
             levels,
             bits,
+            level_of,
+            scores: present,
         }
     }
 
     /// The first page of the query of both words: the common documents by
-    /// summed score, then newest, into `out` (`s`: reused buffers).
-    fn top_with(&self, other: &Word, s: &mut PairScratch, out: &mut Vec<u32>) {
+    /// summed score, then newest, into `out` (`group`: a reused buffer).
+    fn top_with(&self, other: &Word, scores: &Scores, group: &mut Vec<u32>, out: &mut Vec<u32>) {
         out.clear();
-        let combos = &mut s.combos;
-        combos.clear();
-        for (i, (a, _)) in self.levels.iter().enumerate() {
-            for (j, (b, _)) in other.levels.iter().enumerate() {
-                combos.push((a + b, i, j));
+        group.clear();
+        // The pair's combinations of levels, by rank.
+        let mut ranks = [0u64; 4];
+        for &a in &self.scores {
+            for &b in &other.scores {
+                let r = scores.rank[a as usize][b as usize] as usize;
+                ranks[r / 64] |= 1 << (r % 64);
             }
         }
-        combos.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
-        let group = &mut s.group;
-        let mut at = 0;
-        while at < combos.len() && out.len() < TOP {
-            let sum = combos[at].0;
-            let need = TOP - out.len();
-            group.clear();
-            while at < combos.len() && combos[at].0 == sum {
-                let (_, i, j) = combos[at];
-                let (xs, other_bits) = if self.levels[i].1.len() <= other.levels[j].1.len() {
-                    (&self.levels[i].1, &other.bits[j])
-                } else {
-                    (&other.levels[j].1, &self.bits[i])
-                };
-                // A document has one score per word, so the combinations
-                // share none, and each list ascends: the group's `need`
-                // first are among each combination's `need` first.
-                group.extend(
-                    (xs.iter())
-                        .filter(|&&d| other_bits[d as usize / 64] & (1 << (d % 64)) != 0)
-                        .take(need),
-                );
-                at += 1;
+        let mut sum = None;
+        let mut need = TOP;
+        for r in set_bits(&ranks) {
+            let (s, a, b) = scores.pairs[r];
+            if sum != Some(s) {
+                // A new sum: the last one's documents, newest first.
+                group.sort_unstable();
+                out.extend(group.iter().take(need));
+                if out.len() == TOP {
+                    return;
+                }
+                (sum, need) = (Some(s), TOP - out.len());
+                group.clear();
             }
-            group.sort_unstable();
-            out.extend(group.iter().take(need));
+            let i = self.level_of[a as usize] as usize;
+            let j = other.level_of[b as usize] as usize;
+            let (xs, other_bits) = if self.levels[i].len() <= other.levels[j].len() {
+                (&self.levels[i], &other.bits[j])
+            } else {
+                (&other.levels[j], &self.bits[i])
+            };
+            // A document has one score per word, so the combinations
+            // share none, and each list ascends: the group's `need`
+            // first are among each combination's `need` first.
+            group.extend(
+                (xs.iter())
+                    .filter(|&&d| other_bits[d as usize / 64] & (1 << (d % 64)) != 0)
+                    .take(need),
+            );
         }
+        group.sort_unstable();
+        out.extend(group.iter().take(need));
     }
 
     /// The first page of the word under a filter given as a bit set.
     fn top_in(&self, set: &[u64]) -> Vec<u32> {
         let mut out = Vec::with_capacity(TOP);
-        for (_, docs) in &self.levels {
+        for docs in &self.levels {
             for &d in docs {
                 if set[d as usize / 64] & (1 << (d % 64)) != 0 {
                     out.push(d);
@@ -193,12 +275,18 @@ impl Word {
     }
 }
 
-/// Buffers the pair pages reuse: new ones per pair were ~15 % of the
-/// plan's instructions.
-#[derive(Default)]
-struct PairScratch {
-    combos: Vec<(u32, usize, usize)>,
-    group: Vec<u32>,
+/// The positions of the bits set in `words`, ascending.
+fn set_bits(words: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    (words.iter().enumerate()).flat_map(|(k, &w)| {
+        let mut w = w;
+        std::iter::from_fn(move || {
+            (w != 0).then(|| {
+                let b = w.trailing_zeros() as usize;
+                w &= w - 1;
+                k * 64 + b
+            })
+        })
+    })
 }
 
 /// Document shards a first page may still fetch: four requests less the
@@ -233,8 +321,9 @@ fn beyond_fetch(missing: Vec<u32>) -> Vec<u32> {
 /// carry all their records anyway.
 pub(super) fn plan(index: &Index, n: usize, facets: &[Vec<u32>], facet_records: usize) -> Plan {
     let (mut carried, mut room) = carry_depth(index);
-    let words = frequent_words(index, n);
-    carry_pairs(&words, &mut carried, &mut room);
+    let scores = Scores::new();
+    let words = frequent_words(index, n, &scores);
+    carry_pairs(&words, &scores, &mut carried, &mut room);
     let facet_docs = facet_pages(&words, &carried, facets, facet_records, n);
     let terms = carried
         .into_iter()
@@ -296,7 +385,7 @@ fn carry_depth(index: &Index) -> (Vec<FxHashSet<u32>>, Vec<usize>) {
 
 /// The site's most frequent terms (at most [`PAIR_WORDS`], bounded by
 /// [`PAIR_BITS_BYTES`]) as query words, in term order.
-fn frequent_words(index: &Index, n: usize) -> Vec<Word> {
+fn frequent_words(index: &Index, n: usize, scores: &Scores) -> Vec<Word> {
     let mut by_docs: Vec<usize> = (0..index.terms.len())
         .filter(|&t| index.terms[t].1.len() >= PAIR_MIN_DOCS)
         .collect();
@@ -317,25 +406,31 @@ fn frequent_words(index: &Index, n: usize) -> Vec<Word> {
             shard_of[t] = k;
         }
     }
+    let mut score = vec![0u32; n];
     by_docs
         .iter()
-        .map(|&t| Word::new(index, t, shard_of[t], n))
+        .map(|&t| Word::new(index, t, shard_of[t], scores, &mut score))
         .collect()
 }
 
 /// Step 2, pairs: documents on the first page of two frequent words that
 /// neither shard carries and two document shards could not bring go to
 /// the shard of the two with fewer such additions and room left.
-fn carry_pairs(words: &[Word], carried: &mut [FxHashSet<u32>], room: &mut [usize]) {
+fn carry_pairs(
+    words: &[Word],
+    scores: &Scores,
+    carried: &mut [FxHashSet<u32>],
+    room: &mut [usize],
+) {
     let mut tops: Vec<(usize, usize, Vec<u32>)> = Vec::new();
-    let mut scratch = PairScratch::default();
+    let mut group = Vec::new();
     let mut top = Vec::with_capacity(TOP);
     for (i, a) in words.iter().enumerate() {
         for b in &words[i + 1..] {
             // Only what the first page could not fetch with two document
             // shards; most pages need nothing and are not kept.
             let (ka, kb) = (a.shard, b.shard);
-            a.top_with(b, &mut scratch, &mut top);
+            a.top_with(b, scores, &mut group, &mut top);
             top.retain(|d| !carried[ka].contains(d) && !carried[kb].contains(d));
             if top.len() <= FETCHED {
                 // That many documents lie in that many shards at most.
@@ -433,5 +528,64 @@ mod tests {
         // A tie in size goes to the lower shard number (deterministic).
         let page = vec![d(4, 0), d(1, 0), d(2, 0)];
         assert_eq!(beyond_fetch(page), vec![d(4, 0)]);
+    }
+
+    #[test]
+    fn score_pairs_rank_by_sum_then_by_the_first_words_score() {
+        let s = Scores::new();
+        assert_eq!(s.pairs.len(), s.values.len() * s.values.len());
+        assert!(s.pairs.len() <= 256);
+        let value = |k: u8| s.values[k as usize];
+        for w in s.pairs.windows(2) {
+            let ((sum, a, _), (next, b, _)) = (w[0], w[1]);
+            assert!(sum > next || (sum == next && value(a) > value(b)));
+        }
+        for (r, &(sum, i, j)) in s.pairs.iter().enumerate() {
+            assert_eq!(sum, value(i) + value(j));
+            assert_eq!(s.rank[i as usize][j as usize] as usize, r);
+        }
+    }
+
+    #[test]
+    fn set_bits_are_listed_ascending() {
+        let got: Vec<usize> = set_bits(&[0b1010, 0, 1 << 63 | 1]).collect();
+        assert_eq!(got, vec![1, 3, 128, 191]);
+    }
+
+    #[test]
+    fn a_pairs_first_page_is_its_best_common_documents_newest_first() {
+        let s = Scores::new();
+        let n = 300;
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let (mut group, mut got) = (Vec::new(), Vec::new());
+        for round in 0..300 {
+            // Sparse and dense words, scores from every level.
+            let density = [3, 10, 50][round % 3];
+            let mut draw = || -> Vec<u32> {
+                (0..n)
+                    .map(|_| match next(100) < density {
+                        true => s.values[next(s.values.len() as u64) as usize],
+                        false => 0,
+                    })
+                    .collect()
+            };
+            let (x, y) = (draw(), draw());
+            let mut want: Vec<(u32, u32)> = (0..n)
+                .filter(|&d| x[d] != 0 && y[d] != 0)
+                .map(|d| (x[d] + y[d], d as u32))
+                .collect();
+            want.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let want: Vec<u32> = want.iter().take(TOP).map(|&(_, d)| d).collect();
+            let a = Word::from_scores(0, &s, &mut x.clone());
+            let b = Word::from_scores(0, &s, &mut y.clone());
+            a.top_with(&b, &s, &mut group, &mut got);
+            assert_eq!(got, want, "round {round}");
+        }
     }
 }
