@@ -149,7 +149,8 @@ struct Word {
 }
 
 impl Word {
-    /// Term `t`'s word; `score` is all zeros, `n` long, and left so.
+    /// Term `t`'s word; `score`, one slot per document, is all zeros and
+    /// left so.
     fn new(index: &Index, t: usize, shard: usize, scores: &Scores, score: &mut [u32]) -> Word {
         let (term, _) = &index.terms[t];
         let prefix = term.chars().count() >= 3;
