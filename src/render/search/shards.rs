@@ -8,6 +8,7 @@ use crate::content::ItemKind;
 use crate::render::Renderer;
 use crate::site::routes::{search_facet_files, search_langs};
 use rustc_hash::FxHashSet;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 /// Version of the format; the browser refuses others.
@@ -291,35 +292,57 @@ pub(super) fn docs(r: &Renderer, k: usize) -> Vec<u8> {
     let n = r.views.site.items.len();
     let from = (k * DOCS_PER_SHARD).min(n);
     let to = (from + DOCS_PER_SHARD).min(n);
-    let list: Vec<Value> = (from..to)
-        .map(|i| {
-            let mut rec = record(r, i);
-            rec["s"] = Value::from(&*item(r, i).source);
-            // Tags are searched as names but not shown; listed here (not
-            // inline) for tools that read the index, like tests/e2e/feeds.py.
-            let tags = r.views.cards[i].tags.iter().map(|t| t.name.as_str());
-            rec["g"] = Value::from(tags.collect::<Vec<_>>());
-            rec
-        })
-        .collect();
-    to_bytes(&json!({"v": VERSION, "from": from, "docs": list}))
+    let shard = DocShard {
+        docs: (from..to).map(|i| record(r, i)).collect(),
+        from,
+        v: VERSION,
+    };
+    serde_json::to_vec(&shard).unwrap_or_else(|_| b"{}".to_vec())
+}
+
+/// A document shard. Members in name order, as every other search file
+/// writes them.
+#[derive(Serialize)]
+struct DocShard<'r> {
+    docs: Vec<DocRecord<'r>>,
+    from: usize,
+    v: u32,
 }
 
 /// What a result shows besides its snippet, with names (read by tools
-/// such as tests/e2e/feeds.py).
-fn record(r: &Renderer, i: usize) -> Value {
+/// such as tests/e2e/feeds.py), and the opening of its text. Members in
+/// name order.
+#[derive(Serialize)]
+struct DocRecord<'r> {
+    a: Vec<&'r str>,
+    c: Vec<&'r str>,
+    d: &'r str,
+    /// Tags are searched as names but not shown; listed here (not inline)
+    /// for tools that read the index.
+    g: Vec<&'r str>,
+    k: &'r str,
+    l: &'r str,
+    s: &'r str,
+    src: Option<&'r str>,
+    t: &'r str,
+    u: &'r str,
+}
+
+fn record<'r>(r: &'r Renderer, i: usize) -> DocRecord<'r> {
     let it = &r.views.site.items[i];
     let c = &r.views.cards[i];
-    json!({
-        "t": it.title,
-        "u": c.url,
-        "k": if it.kind == ItemKind::Link { "l" } else { "a" },
-        "d": c.date.get(..10).unwrap_or(&c.date),
-        "l": c.lang,
-        "c": c.channels.iter().map(|x| x.title.as_str()).collect::<Vec<_>>(),
-        "a": c.authors.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
-        "src": c.source.as_ref().map(|s| s.name.as_str()),
-    })
+    DocRecord {
+        a: c.authors.iter().map(|a| a.name.as_str()).collect(),
+        c: c.channels.iter().map(|x| x.title.as_str()).collect(),
+        d: c.date.get(..10).unwrap_or(&c.date),
+        g: c.tags.iter().map(|t| t.name.as_str()).collect(),
+        k: if it.kind == ItemKind::Link { "l" } else { "a" },
+        l: &c.lang,
+        s: &item(r, i).source,
+        src: c.source.as_ref().map(|s| s.name.as_str()),
+        t: &it.title,
+        u: &c.url,
+    }
 }
 
 /// The snippet of a document with plain `text` for a term found with
