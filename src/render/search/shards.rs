@@ -297,7 +297,7 @@ pub(super) fn docs(r: &Renderer, k: usize) -> Vec<u8> {
         from,
         v: VERSION,
     };
-    serde_json::to_vec(&shard).unwrap_or_else(|_| b"{}".to_vec())
+    to_bytes(&shard)
 }
 
 /// A document shard. Members in name order, as every other search file
@@ -395,6 +395,6 @@ fn cut(text: &str, start: usize, chars: usize) -> String {
     s.replace('\n', " ")
 }
 
-fn to_bytes(v: &Value) -> Vec<u8> {
+fn to_bytes(v: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_else(|_| b"{}".to_vec())
 }
